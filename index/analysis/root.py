@@ -1,0 +1,51 @@
+"""Root extraction: the tier below the light stem.
+
+Words of one root (هجر: تهجير، المهجرين، هجرة، مهاجر) share meaning only
+loosely, so the root view is searched with the lowest weight.  The root is
+extracted by Tashaphyne from the light stem (fewer mistakes than from the
+raw word) with two fixes:
+
+* ties between candidate roots are broken in a fixed order (Tashaphyne's
+  ``max(set(...))`` depends on ``PYTHONHASHSEED``, so two processes could give
+  one word two roots);
+* Tashaphyne's stemmer keeps the last word on the instance, so each thread
+  gets its own.
+"""
+from __future__ import annotations
+
+import threading
+
+from tashaphyne.stemming import ArabicLightStemmer
+
+
+class _DeterministicStemmer(ArabicLightStemmer):
+    @staticmethod
+    def most_common(lst):
+        tri = [x for x in lst if len(x) == 3]
+        if tri:
+            lst = tri
+        # Most frequent; among equals, the first candidate Tashaphyne produced.
+        return max(dict.fromkeys(lst), key=lst.count)
+
+
+_local = threading.local()
+
+# Hamza seats are folded to ء in roots (أمن، ءمن، ئمن are one root).
+_HAMZA = str.maketrans({"أ": "ء", "إ": "ء", "ؤ": "ء", "ئ": "ء", "آ": "ء"})
+
+
+def _stemmer() -> _DeterministicStemmer:
+    s = getattr(_local, "stemmer", None)
+    if s is None:
+        s = _local.stemmer = _DeterministicStemmer()
+    return s
+
+
+def root(stem: str) -> str:
+    """Return the root of a light stem (the stem itself for non-Arabic or short words)."""
+    if len(stem) < 3 or not ("\u0621" <= stem[0] <= "\u064A"):
+        return stem
+    s = _stemmer()
+    s.light_stem(stem)
+    r = s.get_root() or stem
+    return r.translate(_HAMZA)

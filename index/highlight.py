@@ -1,0 +1,157 @@
+"""Snippets: the best passages of an article with the matched words marked.
+
+Highlighting is engine-independent.  The article text (from the archive) is
+analyzed again with the same analyzer, and each word is marked when one of
+its views is in the query's :class:`MatchSet`: *exact* if its normalized form
+matches, else *stem*, else *root*.  The mark covers the word exactly as the
+article wrote it (بتهجير، المهجرين, with its diacritics).
+
+As in Whoosh: a fragmenter cuts the text into sentences (``. ! ? ؟ ؛ ،`` and
+line breaks end one), a scorer prefers sentences with more distinct and
+stronger matches, and formatters render the chosen fragments as plain text,
+HTML or, in the CLI, terminal styles.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from .analysis import analyzer
+from .query import MatchSet
+
+KIND_WEIGHT = {"exact": 3.0, "stem": 2.0, "root": 1.0}
+SENTENCE = re.compile(r"[^.!?؟؛\n]+[.!?؟؛]*")
+MAX_FRAGMENT = 220
+ELLIPSIS = " … "
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    kind: str | None = None  # None, "exact", "stem" or "root"
+
+
+@dataclass
+class Snippet:
+    fragments: list[list[Segment]]
+
+    @property
+    def matched(self) -> list[str]:
+        seen = dict.fromkeys(s.text for f in self.fragments for s in f if s.kind)
+        return list(seen)
+
+    def text(self, before: str = "", after: str = "") -> str:
+        return ELLIPSIS.join(
+            "".join(f"{before}{s.text}{after}" if s.kind else s.text for s in frag)
+            for frag in self.fragments)
+
+    def html(self) -> str:
+        return ELLIPSIS.join(
+            "".join(f'<mark class="{s.kind}">{html.escape(s.text)}</mark>' if s.kind
+                    else html.escape(s.text) for s in frag)
+            for frag in self.fragments)
+
+    def highlights(self) -> list[tuple[int, int, str]]:
+        """``(start, end, kind)`` of each mark in :meth:`text` (no markers)."""
+        out, pos = [], 0
+        for i, frag in enumerate(self.fragments):
+            if i:
+                pos += len(ELLIPSIS)
+            for s in frag:
+                if s.kind:
+                    out.append((pos, pos + len(s.text), s.kind))
+                pos += len(s.text)
+        return out
+
+
+def match_kind(token, matches: MatchSet) -> str | None:
+    if token.normalized in matches.exact:
+        return "exact"
+    if not token.stop:
+        if token.stem in matches.stem:
+            return "stem"
+        if token.root in matches.root:
+            return "root"
+    return None
+
+
+def marks(text: str, matches: MatchSet) -> list[tuple[int, int, str]]:
+    """Every matched word of ``text`` as ``(start, end, kind)``."""
+    if not matches:
+        return []
+    out = []
+    for t in analyzer.tokens(text):
+        kind = match_kind(t, matches)
+        if kind:
+            out.append((t.start, t.end, kind))
+    return out
+
+
+def segments(text: str, spans: list[tuple[int, int, str]], start: int = 0, end: int | None = None) -> list[Segment]:
+    end = len(text) if end is None else end
+    out, pos = [], start
+    for s, e, kind in spans:
+        if e <= start or s >= end:
+            continue
+        if s > pos:
+            out.append(Segment(text[pos:s]))
+        out.append(Segment(text[s:e], kind))
+        pos = e
+    if pos < end:
+        out.append(Segment(text[pos:end]))
+    return out
+
+
+def _sentences(text: str):
+    for m in SENTENCE.finditer(text):
+        s, e = m.start(), m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            yield s, e
+
+
+def _window(text: str, s: int, e: int, spans) -> tuple[int, int]:
+    """Cut a long sentence to MAX_FRAGMENT characters around its first match, at word edges."""
+    if e - s <= MAX_FRAGMENT:
+        return s, e
+    first = next((a for a, b, _ in spans if a >= s and b <= e), s)
+    lo = max(s, first - MAX_FRAGMENT // 3)
+    hi = min(e, lo + MAX_FRAGMENT)
+    if lo > s:
+        sp = text.find(" ", lo)
+        lo = sp + 1 if 0 <= sp < first else lo
+    if hi < e:
+        sp = text.rfind(" ", lo, hi)
+        hi = sp if sp > first else hi
+    return lo, hi
+
+
+def snippet(text: str, matches: MatchSet, max_fragments: int = 2) -> Snippet:
+    spans = marks(text, matches)
+    scored = []
+    for s, e in _sentences(text):
+        inside = [(a, b, k) for a, b, k in spans if a >= s and b <= e]
+        if not inside:
+            continue
+        distinct = {}
+        for a, b, k in inside:
+            w = text[a:b]
+            distinct[w] = max(distinct.get(w, 0), KIND_WEIGHT[k])
+        score = sum(distinct.values()) + 0.1 * len(inside)
+        scored.append((score, s, e))
+    if not scored:
+        first = next(_sentences(text), None)
+        if first is None:
+            return Snippet([])
+        s, e = _window(text, *first, [])
+        return Snippet([segments(text, [], s, e)])
+    best = sorted(sorted(scored, key=lambda x: -x[0])[:max_fragments], key=lambda x: x[1])
+    frags = []
+    for _, s, e in best:
+        lo, hi = _window(text, s, e, spans)
+        frags.append(segments(text, spans, lo, hi))
+    return Snippet(frags)

@@ -1,0 +1,30 @@
+"""Ranking policy: how much each view and each field counts.
+
+A query word is searched in all three views at once.  An article that has
+the word as typed also matches its stem and root, one that has only a
+same-stem form also matches the root, so with these weights the tiers fall
+in order: exact > stem > root.  Titles count more than bodies.  This policy
+is engine-independent: every engine receives the same weighted query.
+"""
+from __future__ import annotations
+
+VIEW_WEIGHTS = {"exact": 3.0, "stem": 2.0, "root": 0.5}
+FIELD_WEIGHTS = {"title": 2.0, "body": 1.0}
+TEXT_FIELDS = tuple(FIELD_WEIGHTS)
+MODES = ("all", "exact", "stem", "root")
+
+
+def views_for(mode: str) -> tuple[str, ...]:
+    if mode == "all":
+        return tuple(VIEW_WEIGHTS)
+    if mode not in VIEW_WEIGHTS:
+        raise ValueError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
+    return (mode,)
+
+
+def field_name(field: str, view: str) -> str:
+    return f"{field}_{view}"
+
+
+def weight(field: str, view: str) -> float:
+    return FIELD_WEIGHTS[field] * VIEW_WEIGHTS[view]

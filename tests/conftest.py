@@ -1,0 +1,66 @@
+"""Shared fixtures: the seeds, an archive built from them, the CLI runner and the web client."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from index.api import Arshif
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+DATA = SHARED / "data"
+
+
+def seed_title(prefix: str) -> str:
+    """The title (first non-empty line) of the seed file whose name starts with ``prefix``."""
+    path = next(SEEDS.glob(f"{prefix}_*.txt"))
+    return next(l.strip() for l in path.read_text(encoding="utf-8").splitlines() if l.strip())
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    assert SEEDS.is_dir(), f"the seeds are expected at {SEEDS}"
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def seeded_home(tmp_path_factory, seeds_dir) -> Path:
+    home = tmp_path_factory.mktemp("seeded")
+    with Arshif(home) as a:
+        report = a.ingest([seeds_dir])
+    assert report.added == 5 and not report.failures
+    return home
+
+
+@pytest.fixture(scope="session")
+def lib(seeded_home):
+    a = Arshif(seeded_home)
+    yield a
+    a.close()
+
+
+@pytest.fixture(scope="session")
+def seed_ids(lib) -> dict[str, str]:
+    """Seed prefix ('000' … '004') → article id in the seeded archive."""
+    by_title = {a.title: a.id for a in lib.store.iter_articles()}
+    return {p: by_title[seed_title(p)] for p in ("000", "001", "002", "003", "004")}
+
+
+@pytest.fixture
+def home(tmp_path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def client(seeded_home):
+    from web import create_app
+    app = create_app({"ARSHIF_HOME": str(seeded_home), "TESTING": True})
+    return app.test_client()
