@@ -94,20 +94,21 @@ def load() -> None:
                 " kal_prefix FROM nouns ORDER BY id")
             for (form, root, wtype, number, single, broken, fem, dual, mpl, fpl,
                  hm, kal) in rows:
+                del single
                 form_n = _norm(form)
                 root_n = _root(root) or form_n
                 flags = ((FEMININE if fem else 0) | (DUAL if dual else 0)
                          | (MASC_PLURAL if mpl else 0) | (FEM_PLURAL if fpl else 0)
                          | (PRONOUN if hm else 0) | (ARTICLE if kal else 0)
                          | (PROPER if (wtype or "").startswith("علم") else 0))
-                if number == "جمع تكسير" and single:
-                    lemma = _norm(single.split(";")[0])
-                    _add(nouns, form_n, Entry(lemma, root_n, flags | BROKEN))
-                else:
-                    _add(nouns, form_n, Entry(form_n, root_n, flags))
-                    for plural in (broken or "").split(";"):
-                        _add(nouns, _norm(plural),
-                             Entry(form_n, root_n, PRONOUN | ARTICLE | BROKEN))
+                # A broken plural is its own lemma (أعمال is not عمل), as in
+                # the usual lemma conventions; the root view joins them.
+                if number == "جمع تكسير":
+                    flags = (flags | BROKEN) & ~(FEMININE | DUAL | MASC_PLURAL | FEM_PLURAL)
+                _add(nouns, form_n, Entry(form_n, root_n, flags))
+                for plural in (broken or "").split(";"):
+                    _add(nouns, _norm(plural), Entry(_norm(plural), root_n,
+                                                     PRONOUN | ARTICLE | BROKEN))
             for form, root in con.execute("SELECT unvocalized, root FROM verbs ORDER BY id"):
                 form_n = _norm(form)
                 _add(verbs, form_n, Entry(form_n, _root(root) or form_n, VERB))

@@ -77,6 +77,8 @@ _MAXPRE = max(map(len, list(NOUN_PREFIXES) + list(_VERB_PRE)))
 _MAXSUF = max(map(len, list(NOUN_SUFFIXES) + list(VERB_SUFFIX_PAST | VERB_SUFFIX_IMPF)))
 
 MIN_CORE = 2
+import os
+RATIO = float(os.environ.get("RATIO", "4"))
 
 
 def _lemma_stem(lemma: str) -> str:
@@ -92,7 +94,10 @@ def _noun_entries(core: str, infl: str, article: bool, pronoun: bool):
     for e in lx.NOUNS.get(core, ()):
         if e.flags & lx.PROPER and (infl or pronoun):
             continue
-        if need and not (e.flags & need) and not e.flags & lx.BROKEN:
+        if e.flags & lx.BROKEN:
+            if infl:
+                continue
+        elif need and not (e.flags & need):
             continue
         found.append(e)
     if infl in ("ات", "تان", "تين"):  # مفاوضات → مفاوضة
@@ -105,6 +110,7 @@ def analyze(word: str) -> tuple[str, str] | None:
     lx.load()
     n = len(word)
     best = None  # (core length, -affix pieces, freq, stem, root)
+    vbest = None  # best imperfect-verb reading: (core length, freq, lemma, root)
     pres = [word[:i] for i in range(0, min(_MAXPRE, n - MIN_CORE) + 1)]
     sufs = [word[n - j:] if j else "" for j in range(0, min(_MAXSUF, n - MIN_CORE) + 1)]
     for pre in pres:
@@ -136,6 +142,14 @@ def analyze(word: str) -> tuple[str, str] | None:
                 key = (len(core), -(lp > 0) - (ls > 0), lx.frequency(e.lemma), e.lemma, e.root)
                 if best is None or key > best:
                     best = key
+            if vimpf and not article and len(core) >= 3:
+                for e in lx.VERBS.get(core, ()):
+                    f = lx.frequency(e.lemma)
+                    if vbest is None or (len(core), f) > vbest[:2]:
+                        vbest = (len(core), f, e.lemma, e.root)
     if best is None:
         return None
+    if (vbest is not None and vbest[0] == best[0] - 1
+            and vbest[1] >= RATIO * max(best[2], 1)):
+        return _lemma_stem(vbest[2]), vbest[3]
     return _lemma_stem(best[3]), best[4]
