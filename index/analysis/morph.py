@@ -77,8 +77,9 @@ _MAXPRE = max(map(len, list(NOUN_PREFIXES) + list(_VERB_PRE)))
 _MAXSUF = max(map(len, list(NOUN_SUFFIXES) + list(VERB_SUFFIX_PAST | VERB_SUFFIX_IMPF)))
 
 MIN_CORE = 2
-import os
-RATIO = float(os.environ.get("RATIO", "4"))
+# An imperfect-verb reading (تعلمون → علم) beats a one-letter-longer noun
+# reading (تعلم, the masdar) when its lemma is this many times more common.
+RATIO = 4
 
 
 def _lemma_stem(lemma: str) -> str:
