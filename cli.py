@@ -12,6 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import click
 
+from archive.readers import FORMATS
 from index.api import Arshif, ArshifError, archive_exists, default_home
 from index.engines import SORTS
 from index.ranking import MODES
@@ -58,19 +59,99 @@ def main(ctx, home):
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS),
+              help="Read every file as this format (default: from the extension, else the content).")
+@click.option("--map", "field_map", metavar="FIELD=NAME,...",
+              help="Field names of JSON/CSV input, e.g. title=headline,body=content.")
+@click.option("--date", "date", metavar="DATE",
+              help="Date for articles that have none (2018-05-21 or 21 مايو 2018).")
+@click.option("--source", metavar="NAME", help="Source for articles that have none.")
+@click.option("--category", metavar="NAME", help="Category for articles that have none.")
+@click.option("--aliases", type=click.Path(dir_okay=False, exists=True),
+              help='Source alias table, JSON {"name": ["spelling", ...]} '
+                   "(default: aliases.json in the archive home, if any).")
+@click.option("--errors", "errors_file", type=click.Path(dir_okay=False, writable=True),
+              help="Write the failures to this file as JSON Lines.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar (default: only when stderr is a terminal).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
-def ingest(obj: Context, paths):
-    """Add articles from files or directories (text files, .jsonl, .jsonl.gz).
+def ingest(obj: Context, paths, fmt, field_map, date, source, category, aliases, errors_file,
+           progress, as_json):
+    """Add articles from files, directories or - (standard input).
 
-    Re-ingesting the same input changes nothing.  Exit code 1 if any input failed.
+    \b
+    Formats: .txt (one article per file), .jsonl, .json, .csv, .tsv, .html,
+    .warc, and any of them gzipped (.gz).  Encodings: UTF-8, UTF-16,
+    Windows-1256, ISO-8859-6.  Title, date and source are read from the text
+    when not given.  Re-ingesting the same input changes nothing; changed
+    input becomes a new version (see show --history).
+
+    Exit code 1 if any input failed (each failure is printed with its file
+    and line), 130 if interrupted.
     """
-    with obj.open(create=True) as a:
-        report = a.ingest(paths)
+    from pathlib import Path
+
+    from archive.dates import normalize_date
+    from archive.ingest import IngestOptions
+    from archive.metadata import Defaults
+    from archive.readers import ReadOptions
+    from archive.readers.fields import parse_field_map
+    from archive.sources import SourceAliases
+
+    try:
+        fmap = parse_field_map(field_map)
+    except ValueError as e:
+        raise click.BadParameter(str(e).removeprefix("--map: "), param_hint="--map")
+    if date is not None:
+        iso = normalize_date(date)
+        if iso == date.strip() and not iso[:4].isdigit():
+            raise click.BadParameter(f"not a date: {date!r}", param_hint="--date")
+        date = iso
+    alias_file = Path(aliases) if aliases else obj.home / "aliases.json"
+    try:
+        alias_table = SourceAliases.load(alias_file if alias_file.exists() else None)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--aliases")
+    options = IngestOptions(fmt=fmt, read=ReadOptions(field_map=fmap or None),
+                            defaults=Defaults(date=date, source=source, category=category,
+                                              aliases=alias_table))
+    if progress is None:
+        progress = sys.stderr.isatty()
+    bar = None
+    if progress:
+        from tqdm import tqdm
+        bar = tqdm(unit=" articles", file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
+
+    def on_record(status):
+        if bar is not None:
+            bar.update()
+
+    try:
+        with obj.open(create=True) as a:
+            report = a.ingest(paths, options=options, on_record=on_record)
+    except KeyboardInterrupt:
+        if bar is not None:
+            bar.close()
+        click.echo("interrupted: whole batches are kept; run the same ingest again to finish "
+                   "(the index catches up on the next run)", err=True)
+        sys.exit(130)
+    if bar is not None:
+        bar.close()
+    if errors_file:
+        with open(errors_file, "w", encoding="utf-8") as out:
+            for f in report.failures:
+                out.write(json.dumps(f.to_dict(), ensure_ascii=False) + "\n")
     for f in report.failures:
         click.echo(f"error: {f}", err=True)
-    click.echo(f"added {report.added}, updated {report.updated}, "
-               f"unchanged {report.unchanged}, failed {report.failed}")
-    sys.exit(1 if report.failed else 0)
+    if report.interrupted:
+        click.echo("interrupted: whole batches are kept; run the same ingest again to finish",
+                   err=True)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.summary())
+    sys.exit(130 if report.interrupted else 1 if report.failed else 0)
 
 
 def _styled(snippet, color: bool) -> str:

@@ -80,7 +80,7 @@ def sync(store: Store, engine: Engine, state: IndexState,
             articles = store.get_many(chunk)
             for doc_id in chunk:
                 a = articles.get(doc_id)
-                if a is None:
+                if a is None or a.canonical_id:  # gone, or an exact duplicate of an indexed one
                     w.delete(doc_id)
                 else:
                     w.upsert(index_doc(a))

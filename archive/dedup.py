@@ -1,0 +1,90 @@
+"""Duplicates: the same story stored twice, exactly or lightly edited.
+
+*Exact duplicates* have the same normalized body (Unicode form, diacritics,
+tatweel, hamza forms, punctuation and spacing ignored): :func:`body_key`.
+*Near duplicates* – the same wire story lightly edited by several outlets –
+have similar sets of word 3-grams.  Their Jaccard similarity is estimated
+with MinHash signatures (``datasketch``), and candidates are found by
+locality-sensitive hashing: the signature is cut into :data:`BANDS` bands
+and articles sharing any band's hash are compared
+(:func:`band_keys`, :func:`similarity`).  Pairs at or above
+:data:`NEAR_THRESHOLD` are the same story.
+
+Bodies shorter than :data:`MIN_WORDS` words are never linked: short
+boilerplate ("جميع المقالات المنشورة تمثل رأي كتابها فقط") repeats under
+many distinct articles.
+
+Storage of the keys, signatures and groups is the store's job
+(:mod:`archive.store`); this module only computes them.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+import unicodedata
+import zlib
+
+import numpy as np
+from datasketch import MinHash
+
+MIN_WORDS = 10  # for exact duplicates
+MIN_SHINGLE_WORDS = 25  # for near duplicates
+SHINGLE = 3
+NUM_PERM = 64
+BANDS, ROWS = 16, 4  # BANDS * ROWS == NUM_PERM; candidate threshold ≈ (1/16)^(1/4) = 0.5
+NEAR_THRESHOLD = 0.7
+
+_MARKS = re.compile("[\u064B-\u065F\u0670\u0640]")
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+_NON_WORD = re.compile(r"[\W_]+")
+_SEED_MINHASH = MinHash(num_perm=NUM_PERM, seed=1)
+_PERMUTATIONS, _SCHEME = _SEED_MINHASH.permutations, _SEED_MINHASH.scheme
+
+
+def normalize(text: str) -> str:
+    """Text reduced to its words: what two copies of one body have in common."""
+    t = unicodedata.normalize("NFKC", text)
+    t = _MARKS.sub("", t).translate(_FOLD).casefold()
+    return _NON_WORD.sub(" ", t).strip()
+
+
+def body_key(body: str) -> str | None:
+    """Hash of the normalized body; None for bodies too short to call duplicates."""
+    norm = normalize(body)
+    if norm.count(" ") + 1 < MIN_WORDS:
+        return None
+    return hashlib.sha1(norm.encode("utf-8")).hexdigest()
+
+
+def _hash32(b: bytes) -> int:
+    return zlib.crc32(b)
+
+
+def signature(body: str) -> bytes | None:
+    """The MinHash signature of the body's word 3-grams, packed; None for short bodies."""
+    words = normalize(body).split()
+    if len(words) < MIN_SHINGLE_WORDS:
+        return None
+    shingles = {" ".join(words[i:i + SHINGLE]).encode("utf-8")
+                for i in range(len(words) - SHINGLE + 1)}
+    m = MinHash(num_perm=NUM_PERM, hashfunc=_hash32, permutations=_PERMUTATIONS, scheme=_SCHEME)
+    m.update_batch(list(shingles))
+    return np.asarray(m.hashvalues, dtype="<u4").tobytes()
+
+
+def band_keys(sig: bytes) -> list[int]:
+    """One signed 64-bit key per band (the band's number is part of the hash)."""
+    out = []
+    step = ROWS * 4
+    for b in range(BANDS):
+        h = hashlib.blake2b(sig[b * step:(b + 1) * step], digest_size=8, salt=struct.pack("<q", b))
+        out.append(struct.unpack("<q", h.digest())[0])
+    return out
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity of two packed signatures (MinHash's estimator:
+    the share of equal hash values, as ``MinHash.jaccard`` computes it)."""
+    x, y = np.frombuffer(a, dtype="<u4"), np.frombuffer(b, dtype="<u4")
+    return float(np.count_nonzero(x == y)) / NUM_PERM
