@@ -36,41 +36,59 @@ BANDS, ROWS = 16, 4  # BANDS * ROWS == NUM_PERM; candidate threshold ≈ (1/16)^
 NEAR_THRESHOLD = 0.7
 
 _MARKS = re.compile("[\u064B-\u065F\u0670\u0640]")
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+_FOLD = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ة", "ه"))
 _NON_WORD = re.compile(r"[\W_]+")
 _SEED_MINHASH = MinHash(num_perm=NUM_PERM, seed=1)
 _PERMUTATIONS, _SCHEME = _SEED_MINHASH.permutations, _SEED_MINHASH.scheme
+_MASK = np.uint64(0xFFFFFFFF)
 
 
 def normalize(text: str) -> str:
     """Text reduced to its words: what two copies of one body have in common."""
-    t = unicodedata.normalize("NFKC", text)
-    t = _MARKS.sub("", t).translate(_FOLD).casefold()
-    return _NON_WORD.sub(" ", t).strip()
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    t = _MARKS.sub("", text)
+    for a, b in _FOLD:  # str.replace is much faster than str.translate on Arabic text
+        t = t.replace(a, b)
+    return _NON_WORD.sub(" ", t.casefold()).strip()
 
 
-def body_key(body: str) -> str | None:
+def body_key(body: str, normalized: str | None = None) -> str | None:
     """Hash of the normalized body; None for bodies too short to call duplicates."""
-    norm = normalize(body)
+    norm = normalize(body) if normalized is None else normalized
     if norm.count(" ") + 1 < MIN_WORDS:
         return None
     return hashlib.sha1(norm.encode("utf-8")).hexdigest()
 
 
-def _hash32(b: bytes) -> int:
-    return zlib.crc32(b)
+def _shingle_hashes(words: list[str]) -> list[int]:
+    """32-bit hashes of the word 3-grams, combined from per-word CRC-32s (vectorized)."""
+    w = np.fromiter((zlib.crc32(x.encode("utf-8")) for x in words), dtype=np.uint64,
+                    count=len(words))
+    h = w[:-2] * np.uint64(0x9E3779B1) ^ w[1:-1] * np.uint64(0x85EBCA77) ^ w[2:]
+    h ^= h >> np.uint64(29)
+    return np.unique(h & _MASK).tolist()
 
 
-def signature(body: str) -> bytes | None:
+def _identity(x: int) -> int:
+    return x
+
+
+def signature(body: str, normalized: str | None = None) -> bytes | None:
     """The MinHash signature of the body's word 3-grams, packed; None for short bodies."""
-    words = normalize(body).split()
+    words = (normalize(body) if normalized is None else normalized).split()
     if len(words) < MIN_SHINGLE_WORDS:
         return None
-    shingles = {" ".join(words[i:i + SHINGLE]).encode("utf-8")
-                for i in range(len(words) - SHINGLE + 1)}
-    m = MinHash(num_perm=NUM_PERM, hashfunc=_hash32, permutations=_PERMUTATIONS, scheme=_SCHEME)
-    m.update_batch(list(shingles))
+    m = MinHash(num_perm=NUM_PERM, hashfunc=_identity, permutations=_PERMUTATIONS,
+                scheme=_SCHEME)
+    m.update_batch(_shingle_hashes(words))
     return np.asarray(m.hashvalues, dtype="<u4").tobytes()
+
+
+def fingerprints(body: str) -> tuple[str | None, bytes | None]:
+    """(body_key, signature) with one normalization."""
+    norm = normalize(body)
+    return body_key(body, norm), signature(body, norm)
 
 
 def band_keys(sig: bytes) -> list[int]:

@@ -53,7 +53,13 @@ _TAIL = _compile(TAIL_MARKERS)
 _LINE = _compile(FURNITURE_LINES)
 
 
+#: Furniture lines are short; longer lines are article text and are not examined.
+MAX_LINE = 80
+
+
 def _key(line: str) -> str:
+    if len(line) > MAX_LINE * 2 or len(line.strip()) > MAX_LINE:
+        return ""
     return line.translate(_FOLD).strip(_PUNCT)
 
 

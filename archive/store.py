@@ -158,7 +158,7 @@ class Store:
         if row is not None and row[0] == h:
             return PutResult("unchanged", article)
         now = _now()
-        key = dedup.body_key(article.body)
+        key, sig = dedup.fingerprints(article.body)
         canonical = None
         if key:
             hit = db.execute("SELECT id FROM articles WHERE body_key = ? AND id != ? AND"
@@ -188,7 +188,7 @@ class Store:
                 (article.title, article.body, article.date, article.source, article.url,
                  article.category, article.author, h, version, record.origin, now, key,
                  canonical, article.id))
-        near = self._group(article.id, article.body, canonical)
+        near = self._group(article.id, sig, canonical)
         if record.raw is not None:
             db.execute("INSERT OR REPLACE INTO raw VALUES (?,?,?,?)",
                        (article.id, version, record.origin, record.raw))
@@ -220,7 +220,7 @@ class Store:
         self.db.execute("UPDATE articles SET dup_group = ? WHERE id = ?", (group, article_id))
         return group
 
-    def _group(self, article_id: str, body: str, canonical: str | None) -> bool:
+    def _group(self, article_id: str, sig: bytes | None, canonical: str | None) -> bool:
         """Record the article's MinHash and join its duplicate group; True if near-duplicate."""
         db = self.db
         db.execute("DELETE FROM lsh WHERE id = ?", (article_id,))
@@ -228,7 +228,6 @@ class Store:
         if canonical:
             self._join(article_id, canonical)
             return False
-        sig = dedup.signature(body)
         if sig is None:
             return False
         keys = dedup.band_keys(sig)
