@@ -208,18 +208,37 @@ def stats(obj: Context, as_json):
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 to serve other machines).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--prefix", default="", help="Serve under this path, e.g. /archive (behind a reverse proxy).")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Let pages from ORIGIN (https://intranet.example) use the API and embed the "
+                   "search; repeat for more.  Default: none.")
+@click.option("--trusted-proxies", default=0, show_default=True, type=click.IntRange(0, 10),
+              help="Number of reverse proxies whose X-Forwarded-* headers to trust.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
 @click.pass_obj
-def serve(obj: Context, host, port):
-    """Serve the web UI and JSON API (waitress)."""
+def serve(obj: Context, host, port, prefix, cors_origins, trusted_proxies, threads):
+    """Serve the web UI and JSON API (waitress; read-only unless
+    ARSHIF_INGEST_TOKEN is set, which enables POST /api/ingest with that token)."""
+    import logging
+    import os
+
     import waitress
 
     from web import create_app
 
-    app = create_app({"ARSHIF_HOME": str(obj.home)})
-    click.echo(f"Arshif serving {obj.home} on http://{host}:{port}/")
-    waitress.serve(app, host=host, port=port, threads=8)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        app = create_app({"ARSHIF_HOME": str(obj.home), "PREFIX": prefix,
+                          "CORS_ORIGINS": list(cors_origins), "TRUSTED_PROXIES": trusted_proxies,
+                          "INGEST_TOKEN": os.environ.get("ARSHIF_INGEST_TOKEN") or None})
+    except ArshifError as e:
+        raise click.UsageError(str(e))
+    path = (app.extensions["arshif_settings"].prefix or "") + "/"
+    click.echo(f"Arshif serving {obj.home} on http://{host}:{port}{path}")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="arshif")
 
 
 if __name__ == "__main__":

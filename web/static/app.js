@@ -9,11 +9,12 @@
     if (mode && q) {
       mode.addEventListener("change", function () { if (q.value.trim()) form.submit(); });
     }
-    // Empty filter fields are left out of the URL, so shared links stay short.
+    // Empty fields and the default mode are left out of the URL, so shared links stay short.
     form.addEventListener("submit", function () {
       var fields = document.querySelectorAll("[form=s], #s input, #s select");
       for (var i = 0; i < fields.length; i++) {
-        if (fields[i].name && fields[i].value === "") fields[i].disabled = true;
+        var f = fields[i];
+        if (f.name && (f.value === "" || (f.name === "mode" && f.value === "all"))) f.disabled = true;
       }
     });
   }

@@ -77,8 +77,12 @@
         var li = el("li", { "class": "hit" });
         var a = el("a", { href: base + "articles/" + encodeURIComponent(h.id) + "?q=" + encodeURIComponent(q), target: "_blank", rel: "noopener", dir: "auto" }, h.title);
         var title = el("h3"); title.appendChild(a); li.appendChild(title);
-        var meta = [h.source, (h.date || "").slice(0, 10)].filter(Boolean).join(" · ");
-        if (meta) li.appendChild(el("p", { "class": "meta" }, meta));
+        if (h.source || h.date) {
+          var meta = el("p", { "class": "meta" });
+          if (h.source) meta.appendChild(el("bdi", {}, h.source));
+          if (h.date) meta.appendChild(el("bdi", { dir: "ltr" }, String(h.date).slice(0, 10)));
+          li.appendChild(meta);
+        }
         var snip = el("p", { "class": "snippet", dir: "auto" });
         snip.appendChild(marked(h.snippet_text || "", h.highlights));
         li.appendChild(snip);
