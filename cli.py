@@ -14,7 +14,7 @@ import click
 
 from archive.readers import FORMATS
 from index.api import Arshif, ArshifError, archive_exists, default_home
-from index.engines import SORTS
+from index.engines import DEFAULT_ENGINE, ENGINES, SORTS
 from index.ranking import MODES
 
 STYLES = {"exact": {"fg": "red", "bold": True}, "stem": {"fg": "yellow", "bold": True},
@@ -265,6 +265,34 @@ def analyze(text, as_json):
         click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
 
 
+ENGINE_CHOICE = click.Choice(sorted(ENGINES))
+
+
+@main.command()
+@click.option("--engine", type=ENGINE_CHOICE, default=DEFAULT_ENGINE, show_default=True,
+              help="Search engine: whoosh (pure Python) or tantivy (fast, for large archives).")
+@click.pass_obj
+def init(obj: Context, engine):
+    """Create an empty archive that uses ENGINE."""
+    try:
+        with Arshif(obj.home, engine=engine) as a:
+            click.echo(f"archive at {a.home} uses the {a.stats()['engine']} engine")
+    except ArshifError as e:
+        raise click.UsageError(str(e))
+
+
+@main.command()
+@click.option("--engine", type=ENGINE_CHOICE, required=True, help="The engine to move the index to.")
+@click.pass_obj
+def migrate(obj: Context, engine):
+    """Rebuild the index with ENGINE from the archive (searching works until it is done)."""
+    with obj.open() as a:
+        with click.progressbar(length=a.store.count() or 1, label=f"indexing with {engine}",
+                               file=sys.stderr) as bar:
+            n = a.migrate(engine, progress=bar.update)
+    click.echo(f"indexed {n} articles with {engine}")
+
+
 @main.command()
 @click.pass_obj
 def reindex(obj: Context):
@@ -289,18 +317,37 @@ def stats(obj: Context, as_json):
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 to serve other machines).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--prefix", default="", help="Serve under this path, e.g. /archive (behind a reverse proxy).")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Let pages from ORIGIN (https://intranet.example) use the API and embed the "
+                   "search; repeat for more.  Default: none.")
+@click.option("--trusted-proxies", default=0, show_default=True, type=click.IntRange(0, 10),
+              help="Number of reverse proxies whose X-Forwarded-* headers to trust.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
 @click.pass_obj
-def serve(obj: Context, host, port):
-    """Serve the web UI and JSON API (waitress)."""
+def serve(obj: Context, host, port, prefix, cors_origins, trusted_proxies, threads):
+    """Serve the web UI and JSON API (waitress; read-only unless
+    ARSHIF_INGEST_TOKEN is set, which enables POST /api/ingest with that token)."""
+    import logging
+    import os
+
     import waitress
 
     from web import create_app
 
-    app = create_app({"ARSHIF_HOME": str(obj.home)})
-    click.echo(f"Arshif serving {obj.home} on http://{host}:{port}/")
-    waitress.serve(app, host=host, port=port, threads=8)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        app = create_app({"ARSHIF_HOME": str(obj.home), "PREFIX": prefix,
+                          "CORS_ORIGINS": list(cors_origins), "TRUSTED_PROXIES": trusted_proxies,
+                          "INGEST_TOKEN": os.environ.get("ARSHIF_INGEST_TOKEN") or None})
+    except ArshifError as e:
+        raise click.UsageError(str(e))
+    path = (app.extensions["arshif_settings"].prefix or "") + "/"
+    click.echo(f"Arshif serving {obj.home} on http://{host}:{port}{path}")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="arshif")
 
 
 if __name__ == "__main__":
