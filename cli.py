@@ -425,7 +425,7 @@ def _reject_unknown_options(words) -> None:
 
 
 def _batch(a: Arshif, lines, params: dict, run_format: str, tag: str) -> int:
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     writer = None
     if run_format in ("csv", "tsv"):
         writer = RowWriter(run_format, ["qid"] + HIT_COLUMNS, out)
@@ -533,6 +533,7 @@ def similar(obj: Settings, article_id, limit, offset, fmt, as_json):
     Examples:
       arshif similar 3f2a9c1b7d0e4a55
       arshif similar 3f2a9c1b7d0e4a55 -n 5 --format jsonl
+      arshif similar "$(arshif search "مخيم اليرموك" -n 1 -f tsv | cut -f2 | tail -1)"
     """
     fmt = "json" if as_json else fmt
     with obj.open() as a:
@@ -565,7 +566,7 @@ def analyze(obj: Settings, text, fmt, as_json):
     """
     fmt = "json" if as_json else fmt
     if text == "-":
-        text = click.get_text_stream("stdin").read()
+        text = sys.stdin.read()
     tokens = [{k: v for k, v in t.to_dict().items() if k != "pos"} for t in Arshif.analyze(text)]
     screen = obj.screen(data=fmt != "text")
     columns = ["surface", "normalized", "stem", "root", "stop", "start", "end"]
@@ -591,7 +592,7 @@ def reindex(obj: Settings):
 
     \b
     Example:
-      arshif --home ~/arshif reindex
+      arshif --home ~/أرشيف reindex
     """
     with obj.open() as a:
         started = time.perf_counter()
@@ -605,7 +606,13 @@ def reindex(obj: Settings):
 @_common(top=False)
 @click.pass_obj
 def stats(obj: Settings, fmt, as_json):
-    """Counts of articles, versions, sources and dates in the archive."""
+    """Counts of articles, versions, sources and dates in the archive.
+
+    \b
+    Examples:
+      arshif stats
+      arshif --home ~/أرشيف stats --format json
+    """
     fmt = "json" if as_json else fmt
     with obj.open() as a:
         s = a.stats()
@@ -663,7 +670,7 @@ def export(obj: Settings, query, output, mode, source, category, since, until, f
         raise click.UsageError("--source, --category, --since and --until need a QUERY")
     to_file = output != "-"
     out = open(output, "w", encoding="utf-8", newline="") if to_file \
-        else click.get_text_stream("stdout")
+        else sys.stdout
     try:
         with obj.open() as a:
             n = _export(obj, a, text, mode, filters, fmt, out, to_file)
@@ -735,7 +742,8 @@ def serve(obj: Settings, host, port, threads):
 
     \b
     Example:
-      arshif --home ~/arshif serve --port 8080
+      arshif --home ~/أرشيف serve --port 8080
+      then open http://127.0.0.1:8080/?q=تهجير
     """
     import waitress
 

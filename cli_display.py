@@ -314,7 +314,7 @@ class RowWriter:
 
     def __init__(self, fmt: str, columns: list[str], out=None, header: bool = True):
         self.fmt, self.columns = fmt, columns
-        self.out = out or click.get_text_stream("stdout")
+        self.out = out or sys.stdout
         self._csv = csv.writer(self.out, lineterminator="\n") if fmt == "csv" else None
         if header:
             self.write(dict(zip(columns, columns)))
