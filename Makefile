@@ -6,7 +6,7 @@ PORT   ?= 8000
 HOST   ?= 127.0.0.1
 ARTICLES ?=
 
-.PHONY: run test install bench clean
+.PHONY: run test install bench bench-analysis clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,15 @@ endif
 
 test: install
 	$(PY) -m pytest -q
+
+$(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench-analysis: $(VENV)/.bench-installed
+	$(PY) bench/analysis.py
+
+bench: bench-analysis
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -25,7 +25,7 @@ import click
 from cli_display import (BOLD, DIM, ERROR, MATCH_STYLES, RowWriter, Screen, dumps, env_flag,
                          progress, terminal_width)
 from index.api import Arshif, ArshifError, archive_exists, default_home
-from index.engines import SORTS
+from index.engines import DEFAULT_ENGINE, ENGINES, SORTS
 from index.ranking import MODES
 
 FORMATS = ("text", "json", "jsonl", "csv", "tsv")
@@ -582,6 +582,43 @@ def analyze(obj: Settings, text, fmt, as_json):
             [t["surface"], t["normalized"], t["stem"] + (" (stop)" if t["stop"] else ""), t["root"]]
             for t in tokens])
     screen.emit()
+
+
+ENGINE_CHOICE = click.Choice(sorted(ENGINES))
+
+
+@main.command()
+@click.option("--engine", type=ENGINE_CHOICE, default=DEFAULT_ENGINE, show_default=True,
+              help="Search engine: whoosh (pure Python) or tantivy (fast, for large archives).")
+@_common(top=False)
+@click.pass_obj
+def init(obj: Settings, engine):
+    """Create an empty archive that uses ENGINE (ingest creates one with the default).
+
+    \b
+    Example:
+      arshif --home ~/أرشيف init --engine tantivy
+    """
+    with Arshif(obj.home_dir, engine=engine) as a:
+        click.echo(f"archive at {a.home} uses the {a.stats()['engine']} engine")
+
+
+@main.command()
+@click.option("--engine", type=ENGINE_CHOICE, required=True, help="The engine to move the index to.")
+@_common(top=False)
+@click.pass_obj
+def migrate(obj: Settings, engine):
+    """Rebuild the index with ENGINE from the archive (searching works until it is done).
+
+    \b
+    Example:
+      arshif --home ~/أرشيف migrate --engine tantivy
+    """
+    with obj.open() as a:
+        started = time.perf_counter()
+        with progress(total=a.store.count(), unit="articles", desc=f"index with {engine}") as bar:
+            n = a.migrate(engine, progress=bar.update)
+    click.echo(f"indexed {n} articles with {engine} in {time.perf_counter() - started:.1f} s")
 
 
 @main.command()

@@ -9,7 +9,6 @@ import csv
 import io
 import json
 import re
-import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -24,9 +23,9 @@ PRESENTATION = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff]")
 
 
 @pytest.fixture
-def run(runner, seeded_home):
+def run(runner, cli_home):
     """Invoke `arshif --home SEEDED ARGS…`; returns the click Result."""
-    def invoke(*args, home=seeded_home, **kw):
+    def invoke(*args, home=cli_home, **kw):
         return runner.invoke(main, ["--home", str(home), *args], **kw)
     return invoke
 
@@ -55,7 +54,7 @@ def test_version(runner):
 
 
 @pytest.mark.parametrize("command", ["ingest", "search", "show", "similar", "analyze", "stats",
-                                     "reindex", "export", "serve"])
+                                     "reindex", "export", "serve", "init", "migrate"])
 def test_every_command_has_help_with_an_arabic_example_and_common_options(runner, command):
     r = runner.invoke(main, [command, "--help"])
     assert r.exit_code == 0
@@ -83,16 +82,16 @@ def test_missing_archive_is_one_line_and_exit_2(runner, tmp_path):
     assert not (tmp_path / "none").exists()  # looking does not create an archive
 
 
-def test_home_from_env_before_and_after_the_command(runner, seeded_home, tmp_path):
-    r = runner.invoke(main, ["search", "تهجير"], env={"ARSHIF_HOME": str(seeded_home)})
+def test_home_from_env_before_and_after_the_command(runner, cli_home, tmp_path):
+    r = runner.invoke(main, ["search", "تهجير"], env={"ARSHIF_HOME": str(cli_home)})
     assert r.exit_code == 0 and "2 hits" in r.stdout
-    r = runner.invoke(main, ["search", "تهجير", "--home", str(seeded_home)],
+    r = runner.invoke(main, ["search", "تهجير", "--home", str(cli_home)],
                       env={"ARSHIF_HOME": str(tmp_path / "none")})
     assert r.exit_code == 0
-    r = runner.invoke(main, ["--home", str(tmp_path / "none"), "search", "تهجير", "--home", str(seeded_home)])
+    r = runner.invoke(main, ["--home", str(tmp_path / "none"), "search", "تهجير", "--home", str(cli_home)])
     assert r.exit_code == 0  # the command's own --home wins
-    r = runner.invoke(main, ["--home", str(seeded_home), "stats"], env={"ARSHIF_HOME": str(tmp_path)})
-    assert r.exit_code == 0 and str(seeded_home) in r.stdout
+    r = runner.invoke(main, ["--home", str(cli_home), "stats"], env={"ARSHIF_HOME": str(tmp_path)})
+    assert r.exit_code == 0 and str(cli_home) in r.stdout
 
 
 def test_usage_errors_are_one_line_exit_2(run):
@@ -129,14 +128,14 @@ def test_a_corrupt_archive_is_reported_not_raised(runner, tmp_path):
 
 
 # -- search -------------------------------------------------------------------------
-def test_search_text_shows_rank_title_id_snippet_and_footer(run, seed_ids):
+def test_search_text_shows_rank_title_id_snippet_and_footer(run, cli_ids):
     r = run("search", "تهجير")
     assert r.exit_code == 0
     out = r.stdout
     assert not ANSI.search(out)
     assert re.search(r"^1\. .*\[تهجير\]", out, re.M)  # exact matches in [ ] without colour
     assert re.search(r"^2\. ", out, re.M) and not re.search(r"^3\. ", out, re.M)
-    ids = [seed_ids[p] for p in seed_ids if seed_ids[p] in out]
+    ids = [cli_ids[p] for p in cli_ids if cli_ids[p] in out]
     assert len(ids) == 2
     assert re.search(r"^1–2 of 2 hits · \d+ ms$", out, re.M)
 
@@ -172,7 +171,7 @@ def test_minus_word_excludes_and_plus_requires(run):
     assert run("search", "--", "تهجير", "-حمص").exit_code == 0
 
 
-def test_limit_offset_sort_mode_and_filters_reach_the_library(run, lib):
+def test_limit_offset_sort_mode_and_filters_reach_the_library(run, cli_lib):
     full = json.loads(run("search", "قوات", "-f", "json").stdout)
     assert full["total"] >= 3
     page = json.loads(run("search", "قوات", "--limit", "1", "--offset", "1", "-f", "json").stdout)
@@ -184,18 +183,19 @@ def test_limit_offset_sort_mode_and_filters_reach_the_library(run, lib):
         assert json.loads(run("search", "قوات", "--sort", sort, "-f", "json").stdout)["sort"] == sort
     for mode in ("all", "exact", "stem", "root"):
         got = json.loads(run("search", "مفاوضات", "--mode", mode, "-f", "json").stdout)
-        assert got == {**lib.search("مفاوضات", mode=mode).to_dict(), "took_ms": got["took_ms"]}
-    r = run("search", "قوات", "--source", "no such source")
-    assert r.exit_code == 1
-    assert run("search", "قوات", "--category", "nothing").exit_code == 1
-    assert run("search", "قوات", "--since", "2100").exit_code == 1
-    assert run("search", "قوات", "--until", "1900-01-01").exit_code == 1
+        assert got == {**cli_lib.search("مفاوضات", mode=mode).to_dict(), "took_ms": got["took_ms"]}
+    for opt, value in (("source", "no such source"), ("category", "nothing"), ("since", "2100"),
+                       ("until", "1900-01-01")):
+        r = run("search", "قوات", f"--{opt}", value, "-f", "json")
+        assert json.loads(r.stdout)["total"] == cli_lib.search("قوات", **{opt: value}).total
+        assert r.exit_code == (0 if cli_lib.search("قوات", **{opt: value}).total else 1)
+    assert run("search", "قوات", "--source", "no such source").exit_code == 1
 
 
-def test_json_is_the_web_schema_and_json_flag_is_an_alias(run, client):
+def test_json_is_the_web_schema_and_json_flag_is_an_alias(run, cli_client):
     a = json.loads(run("search", "مفاوضات", "--format", "json").stdout)
     b = json.loads(run("search", "مفاوضات", "--json").stdout)
-    api = client.get("/api/search", query_string={"q": "مفاوضات"}).get_json()
+    api = cli_client.get("/api/search", query_string={"q": "مفاوضات"}).get_json()
     for d in (a, b, api):
         d.pop("took_ms")
     assert a == b == api
@@ -259,17 +259,17 @@ def topics(tmp_path):
     return f
 
 
-def test_batch_jsonl_is_one_results_object_per_query(run, topics, lib):
+def test_batch_jsonl_is_one_results_object_per_query(run, topics, cli_lib):
     r = run("search", "--batch", str(topics))
     assert r.exit_code == 0
     got = [json.loads(l) for l in r.stdout.splitlines()]
     assert [g["qid"] for g in got] == ["q1", "4", "q3"]
-    assert [g["total"] for g in got] == [lib.search(q).total for q in ("تهجير", "مفاوضات", "كلمةغيرموجودةابدا")]
+    assert [g["total"] for g in got] == [cli_lib.search(q).total for q in ("تهجير", "مفاوضات", "كلمةغيرموجودةابدا")]
 
 
-def test_batch_trec_csv_tsv(run, topics, lib):
+def test_batch_trec_csv_tsv(run, topics, cli_lib):
     trec = run("search", "--batch", str(topics), "--run-format", "trec", "-n", "3").stdout.splitlines()
-    expected = lib.search("تهجير", limit=3)
+    expected = cli_lib.search("تهجير", limit=3)
     assert trec[0].split() == ["q1", "Q0", expected.hits[0].article.id, "1", trec[0].split()[4], "arshif"]
     assert float(trec[0].split()[4]) == pytest.approx(expected.hits[0].score, abs=1e-4)
     assert all(len(l.split()) == 6 for l in trec)
@@ -294,14 +294,14 @@ def test_batch_from_stdin_exit_codes_and_bad_lines(run, tmp_path):
 
 
 # -- show ---------------------------------------------------------------------------
-def test_show_text_json_jsonl_csv_tsv(run, seed_ids, lib, client):
-    aid = seed_ids["000"]
-    art = lib.article(aid)
+def test_show_text_json_jsonl_csv_tsv(run, cli_ids, cli_lib, cli_client):
+    aid = cli_ids["000"]
+    art = cli_lib.article(aid)
     text = run("show", aid).stdout
     assert text.startswith(art.title) and aid in text
     assert art.body.split("\n")[0][:40] in text
     got = json.loads(run("show", aid, "--format", "json").stdout)
-    assert got == json.loads(run("show", aid, "--json").stdout) == client.get(f"/api/articles/{aid}").get_json()
+    assert got == json.loads(run("show", aid, "--json").stdout) == cli_client.get(f"/api/articles/{aid}").get_json()
     assert json.loads(run("show", aid, "-f", "jsonl").stdout) == got
     rows = list(csv.DictReader(io.StringIO(run("show", aid, "-f", "csv").stdout)))
     assert rows == [{k: v or "" for k, v in got.items()}]
@@ -309,8 +309,8 @@ def test_show_text_json_jsonl_csv_tsv(run, seed_ids, lib, client):
     assert len(tsv) == 2 and tsv[1].split("\t")[0] == aid and "\n" not in tsv[1]
 
 
-def test_show_highlight_history_several_and_missing(run, seed_ids):
-    aid = seed_ids["000"]
+def test_show_highlight_history_several_and_missing(run, cli_ids):
+    aid = cli_ids["000"]
     marked = run("show", aid, "--highlight", "تهجير").stdout
     assert "[تهجير]" in marked
     assert "\x1b[31m\x1b[1mتهجير" in run("show", aid, "--highlight", "تهجير", "--color").stdout
@@ -319,8 +319,8 @@ def test_show_highlight_history_several_and_missing(run, seed_ids):
     assert "history" in run("show", aid, "--history").stdout
     hist_rows = list(csv.DictReader(io.StringIO(run("show", aid, "--history", "-f", "csv").stdout)))
     assert hist_rows[0]["version"] and hist_rows[0]["id"] == aid
-    both = json.loads(run("show", seed_ids["000"], seed_ids["001"], "-f", "json").stdout)
-    assert [d["id"] for d in both] == [seed_ids["000"], seed_ids["001"]]
+    both = json.loads(run("show", cli_ids["000"], cli_ids["001"], "-f", "json").stdout)
+    assert [d["id"] for d in both] == [cli_ids["000"], cli_ids["001"]]
     r = run("show", aid, "nosuchid")
     assert r.exit_code == 1 and "no article with id 'nosuchid'" in r.stderr and aid in r.stdout
 
@@ -344,13 +344,13 @@ def test_analyze_needs_no_archive(runner, tmp_path):
     assert runner.invoke(main, ["--home", str(tmp_path / "none"), "analyze", "كتب"]).exit_code == 0
 
 
-def test_stats_formats(run, lib, client):
-    s = lib.stats()
+def test_stats_formats(run, cli_lib, cli_client):
+    s = cli_lib.stats()
     text = run("stats").stdout
     assert re.search(rf"^articles\s+{s['articles']}$", text, re.M)
     got = json.loads(run("stats", "-f", "json").stdout)
     assert got == json.loads(run("stats", "--json").stdout) == s
-    api = client.get("/api/stats").get_json()
+    api = cli_client.get("/api/stats").get_json()
     assert {k: v for k, v in got.items() if k in api} == api
     assert json.loads(run("stats", "-f", "jsonl").stdout) == s
     rows = {r["key"]: r["value"] for r in csv.DictReader(io.StringIO(run("stats", "-f", "csv").stdout))}
@@ -366,12 +366,12 @@ def test_reindex_rebuilds_and_search_still_works(runner, own_home):
     assert runner.invoke(main, ["--home", str(own_home), "search", "تهجير"]).exit_code == 0
 
 
-def test_export_every_article_in_every_format(run, lib, tmp_path):
-    all_ids = sorted(a.id for a in lib.store.iter_articles())
+def test_export_every_article_in_every_format(run, cli_lib, tmp_path):
+    all_ids = sorted(a.id for a in cli_lib.store.iter_articles())
     lines = run("export").stdout.splitlines()
     dicts = [json.loads(l) for l in lines]
     assert sorted(d["id"] for d in dicts) == all_ids
-    assert dicts[0] == lib.article(dicts[0]["id"]).to_dict()
+    assert dicts[0] == cli_lib.article(dicts[0]["id"]).to_dict()
     assert json.loads(run("export", "-f", "json").stdout) == dicts
     assert json.loads(run("export", "--json").stdout) == dicts
     rows = list(csv.DictReader(io.StringIO(run("export", "-f", "csv").stdout)))
@@ -386,13 +386,13 @@ def test_export_every_article_in_every_format(run, lib, tmp_path):
     assert list(csv.DictReader(out.open(encoding="utf-8", newline=""))) == rows
 
 
-def test_export_a_query_in_ranked_order(run, lib):
-    ranked = [h.article.id for h in lib.search("مفاوضات", limit=1000).hits]
+def test_export_a_query_in_ranked_order(run, cli_lib):
+    ranked = [h.article.id for h in cli_lib.search("مفاوضات", limit=1000).hits]
     got = [json.loads(l)["id"] for l in run("export", "مفاوضات").stdout.splitlines()]
     assert got == ranked
     assert run("export", "كلمةغيرموجودةابدا").stdout == ""
     exact = [json.loads(l)["id"] for l in run("export", "مفاوضات", "--mode", "exact").stdout.splitlines()]
-    assert exact == [h.article.id for h in lib.search("مفاوضات", mode="exact", limit=1000).hits]
+    assert exact == [h.article.id for h in cli_lib.search("مفاوضات", mode="exact", limit=1000).hits]
     assert run("export", "مفاوضات", "--source", "none").stdout == ""
     assert run("export", "مفاوضات", "--category", "none", "--since", "2000", "--until", "2001").stdout == ""
     assert json.loads(run("export", "مفاوضات", "-f", "json").stdout)[0]["id"] == ranked[0]
@@ -409,11 +409,11 @@ def test_ingest_summary_and_no_progress_when_piped(runner, tmp_path, seeds_dir):
     assert r.exit_code == 1 and "missing" in r.stderr
 
 
-def test_serve_passes_home_host_port_threads_to_waitress(runner, seeded_home, monkeypatch):
+def test_serve_passes_home_host_port_threads_to_waitress(runner, cli_home, monkeypatch):
     import waitress
     calls = []
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.append((app, kw)))
-    r = runner.invoke(main, ["--home", str(seeded_home), "serve", "--host", "0.0.0.0",
+    r = runner.invoke(main, ["--home", str(cli_home), "serve", "--host", "0.0.0.0",
                              "--port", "8123", "--threads", "2"])
     assert r.exit_code == 0 and "http://0.0.0.0:8123/" in r.stdout
     app, kw = calls[0]

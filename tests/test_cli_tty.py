@@ -60,14 +60,14 @@ def own_home(tmp_path, seeds_dir):
     return home
 
 
-def test_highlights_and_wrapping_on_a_terminal_only(seeded_home):
-    tty, status = on_tty(seeded_home, "search", "مفاوضات", "--no-pager", cols=50)
+def test_highlights_and_wrapping_on_a_terminal_only(cli_home):
+    tty, status = on_tty(cli_home, "search", "مفاوضات", "--no-pager", cols=50)
     assert status == 0
     assert EXACT in tty and "\x1b[33m\x1b[1m" in tty and "\x1b[36m\x1b[4m" in tty
     lines = [ANSI.sub("", l) for l in tty.splitlines()]
     assert 30 < max(text_width(l) for l in lines) <= 50
     assert not PRESENTATION.search(tty)  # logical order unless asked
-    p = piped(seeded_home, "search", "مفاوضات", ARSHIF_BIDI="1")
+    p = piped(cli_home, "search", "مفاوضات", ARSHIF_BIDI="1")
     assert p.returncode == 0
     assert not ANSI.search(p.stdout) and re.search(r"\[[^\]]+\]", p.stdout)
     assert max(text_width(l) for l in p.stdout.splitlines()) > 50  # pipes are not wrapped
@@ -75,13 +75,13 @@ def test_highlights_and_wrapping_on_a_terminal_only(seeded_home):
     assert len(re.findall(r"^\d+\. ", "\n".join(lines), re.M)) == len(re.findall(r"^\d+\. ", p.stdout, re.M))
 
 
-def test_no_color_env_on_a_terminal(seeded_home):
-    out, _ = on_tty(seeded_home, "search", "تهجير", "--no-pager", NO_COLOR="1")
+def test_no_color_env_on_a_terminal(cli_home):
+    out, _ = on_tty(cli_home, "search", "تهجير", "--no-pager", NO_COLOR="1")
     assert not ANSI.search(out) and "[تهجير]" in out
 
 
-def test_bidi_display_on_a_terminal(seeded_home):
-    out, status = on_tty(seeded_home, "search", "تهجير", "--no-pager", ARSHIF_BIDI="1")
+def test_bidi_display_on_a_terminal(cli_home):
+    out, status = on_tty(cli_home, "search", "تهجير", "--no-pager", ARSHIF_BIDI="1")
     assert status == 0
     assert PRESENTATION.search(out)
     assert EXACT + "ﺮﻴﺠﻬﺗ" + "\x1b[0m" in out  # highlight kept on the shaped, reordered word
@@ -105,23 +105,23 @@ def test_progress_bar_on_a_terminal_only(own_home, tmp_path, seeds_dir):
     assert p.stderr == f"exported 5 articles to {tmp_path / 'y.jsonl'}\n"
 
 
-def test_long_output_goes_through_the_pager_on_a_terminal(seeded_home, seed_ids):
+def test_long_output_goes_through_the_pager_on_a_terminal(cli_home, cli_ids):
     pager = "sed -e s/^/PAGED:/"
-    out, status = on_tty(seeded_home, "show", seed_ids["000"], rows=10, PAGER=pager)
+    out, status = on_tty(cli_home, "show", cli_ids["000"], rows=10, PAGER=pager)
     assert status == 0 and "PAGED:" in out
-    out, _ = on_tty(seeded_home, "show", seed_ids["000"], "--no-pager", rows=10, PAGER=pager)
+    out, _ = on_tty(cli_home, "show", cli_ids["000"], "--no-pager", rows=10, PAGER=pager)
     assert "PAGED:" not in out
 
 
-def test_exit_codes_and_one_line_errors_as_a_process(seeded_home, tmp_path):
+def test_exit_codes_and_one_line_errors_as_a_process(cli_home, tmp_path):
     p = piped(tmp_path / "none", "search", "تهجير")
     assert p.returncode == 2 and p.stdout == ""
     assert p.stderr == f"error: no archive at {tmp_path / 'none'}: run `arshif ingest PATH` first\n"
 
 
-def test_a_closed_pipe_ends_quietly(seeded_home):
+def test_a_closed_pipe_ends_quietly(cli_home):
     text = " ".join(["بتهجير المهجرين والمفاوضات"] * 20000)
-    p = subprocess.Popen(arshif_command() + ["analyze", "-", "-f", "jsonl"], env=environment(seeded_home),
+    p = subprocess.Popen(arshif_command() + ["analyze", "-", "-f", "jsonl"], env=environment(cli_home),
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     p.stdin.write(text.encode("utf-8"))
     p.stdin.close()
