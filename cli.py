@@ -483,17 +483,22 @@ def show(obj: Settings, article_ids, history, query, mode, fmt, as_json):
             if art is None:
                 missing.append(aid)
                 continue
-            versions = a.history(aid) if history else None
-            marked = a.highlighted(art, query, mode) if query and fmt == "text" else None
+            versions = a.history(aid) if history or fmt in ("json", "jsonl") else None
+            marked = a.highlighted(art, query, mode) if query else None
             found.append((art, versions, marked))
     for aid in missing:
         _error_line(f"no article with id {aid!r}")
     screen = obj.screen(data=fmt != "text")
     if fmt in ("json", "jsonl"):
         dicts = []
-        for art, versions, _ in found:
+        for art, versions, marked in found:
+            # the web API's /api/articles/ID, plus the full versions with --history
             d = _article_dict(art)
-            if versions is not None:
+            d["versions"] = [{k: v[k] for k in ("version", "saved_at", "title")} for v in versions]
+            if marked:
+                d["title_html"] = marked["title"].html()
+                d["body_html"] = marked["body"].html()
+            if history:
                 d["history"] = versions
             dicts.append(d)
         if fmt == "jsonl":
@@ -514,7 +519,7 @@ def show(obj: Settings, article_ids, history, query, mode, fmt, as_json):
             if i:
                 screen.line()
                 screen.line([("─" * min(screen.width or 40, 40), DIM)])
-            _render_article(screen, art, marked, versions)
+            _render_article(screen, art, marked, versions if history else None)
     screen.emit()
     sys.exit(EXIT_NONE if missing else EXIT_OK)
 
@@ -769,26 +774,40 @@ def _export(obj: Settings, a: Arshif, text, mode, filters, fmt, out, to_file) ->
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 to serve other machines).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--prefix", default="", help="Serve under this path, e.g. /archive (behind a reverse proxy).")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Let pages from ORIGIN (https://intranet.example) use the API and embed the "
+                   "search; repeat for more.  Default: none.")
+@click.option("--trusted-proxies", default=0, show_default=True, type=click.IntRange(0, 10),
+              help="Number of reverse proxies whose X-Forwarded-* headers to trust.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
 @_common(top=False)
 @click.pass_obj
-def serve(obj: Settings, host, port, threads):
-    """Serve the web UI and JSON API (waitress).
+def serve(obj: Settings, host, port, prefix, cors_origins, trusted_proxies, threads):
+    """Serve the web UI and JSON API (waitress; read-only unless
+    ARSHIF_INGEST_TOKEN is set, which enables POST /api/ingest with that token).
 
     \b
     Example:
       arshif --home ~/أرشيف serve --port 8080
       then open http://127.0.0.1:8080/?q=تهجير
     """
+    import logging
+
     import waitress
 
     from web import create_app
 
-    app = create_app({"ARSHIF_HOME": str(obj.home_dir)})
-    click.echo(f"Arshif serving {obj.home_dir} on http://{host}:{port}/")
-    waitress.serve(app, host=host, port=port, threads=threads)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    app = create_app({"ARSHIF_HOME": str(obj.home_dir), "PREFIX": prefix,
+                      "CORS_ORIGINS": list(cors_origins), "TRUSTED_PROXIES": trusted_proxies,
+                      "INGEST_TOKEN": os.environ.get("ARSHIF_INGEST_TOKEN") or None})
+    path = (app.extensions["arshif_settings"].prefix or "") + "/"
+    click.echo(f"Arshif serving {obj.home_dir} on http://{host}:{port}{path}")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="arshif")
 
 
 if __name__ == "__main__":

@@ -303,8 +303,11 @@ def test_show_text_json_jsonl_csv_tsv(run, cli_ids, cli_lib, cli_client):
     got = json.loads(run("show", aid, "--format", "json").stdout)
     assert got == json.loads(run("show", aid, "--json").stdout) == cli_client.get(f"/api/articles/{aid}").get_json()
     assert json.loads(run("show", aid, "-f", "jsonl").stdout) == got
+    marked = json.loads(run("show", aid, "--highlight", "تهجير", "-f", "json").stdout)
+    assert marked == cli_client.get(f"/api/articles/{aid}", query_string={"q": "تهجير"}).get_json()
+    assert '<mark class="exact">تهجير</mark>' in marked["body_html"]
     rows = list(csv.DictReader(io.StringIO(run("show", aid, "-f", "csv").stdout)))
-    assert rows == [{k: v or "" for k, v in got.items()}]
+    assert rows == [{k: v or "" for k, v in got.items() if k != "versions"}]
     tsv = run("show", aid, "-f", "tsv").stdout.splitlines()
     assert len(tsv) == 2 and tsv[1].split("\t")[0] == aid and "\n" not in tsv[1]
 
@@ -417,7 +420,7 @@ def test_serve_passes_home_host_port_threads_to_waitress(runner, cli_home, monke
                              "--port", "8123", "--threads", "2"])
     assert r.exit_code == 0 and "http://0.0.0.0:8123/" in r.stdout
     app, kw = calls[0]
-    assert kw == {"host": "0.0.0.0", "port": 8123, "threads": 2}
+    assert kw == {"host": "0.0.0.0", "port": 8123, "threads": 2, "ident": "arshif"}
     assert app.test_client().get("/api/search", query_string={"q": "تهجير"}).get_json()["total"] == 2
     assert runner.invoke(main, ["serve", "--port", "0"]).exit_code == 2
 
