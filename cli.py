@@ -31,7 +31,8 @@ from index.ranking import MODES
 
 FORMATS = ("text", "json", "jsonl", "csv", "tsv")
 RUN_FORMATS = ("jsonl", "csv", "tsv", "trec")
-ARTICLE_COLUMNS = ["id", "title", "date", "source", "url", "category", "body"]
+ARTICLE_COLUMNS = ["id", "title", "date", "source", "url", "category", "author", "dup_group",
+                   "canonical_id", "body"]
 HIT_COLUMNS = ["rank", "id", "score", "title", "date", "source", "url", "category", "snippet"]
 EXIT_OK, EXIT_NONE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
