@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Iterator, NamedTuple
 
 from . import morph
-from .normalize import normalize
+from .normalize import normalize, normalize_keep_hamza
 from .root import root
 from .stem import light_stem
 from .stopwords import is_stopword
@@ -70,7 +70,7 @@ class Analyzer:
             if m is not None:
                 return WordAnalysis(n, m[0], m[1], False)
         s = light_stem(n)
-        return WordAnalysis(n, s, root(s), False)
+        return WordAnalysis(n, s, root(light_stem(normalize_keep_hamza(surface))), False)
 
     def tokens(self, text: str) -> Iterator[Token]:
         pos = 0

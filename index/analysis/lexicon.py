@@ -42,7 +42,7 @@ _HAMZA = str.maketrans({"أ": "ء", "إ": "ء", "ؤ": "ء", "ئ": "ء", "آ": "�
 @dataclass(frozen=True, slots=True)
 class Entry:
     lemma: str   # normalized lemma (singular noun, or past-tense verb)
-    root: str    # consonantal root, hamza folded to ء
+    root: str    # consonantal root, hamza folded to ء ("" when the dictionary has none)
     flags: int
 
 
@@ -58,8 +58,13 @@ def _norm(vocalized_or_plain: str) -> str:
 
 
 def _root(r: str) -> str:
-    r = strip_marks(r or "").strip()
-    return r.translate(_HAMZA) if r else ""
+    """The dictionary's root, first alternative, hamza folded; doubled roots
+    written with two letters (رد) get their third (ردد).  Not a root (a
+    borrowed word's 'root' is the word itself): empty."""
+    r = strip_marks(r or "").replace("،", ",").split(",")[0].strip().translate(_HAMZA)
+    if len(r) == 2:
+        r += r[1]
+    return r if 3 <= len(r) <= 4 else ""
 
 
 def _db(name: str) -> sqlite3.Connection:
@@ -96,7 +101,7 @@ def load() -> None:
                  hm, kal) in rows:
                 del single
                 form_n = _norm(form)
-                root_n = _root(root) or form_n
+                root_n = _root(root)
                 flags = ((FEMININE if fem else 0) | (DUAL if dual else 0)
                          | (MASC_PLURAL if mpl else 0) | (FEM_PLURAL if fpl else 0)
                          | (PRONOUN if hm else 0) | (ARTICLE if kal else 0)
@@ -111,9 +116,20 @@ def load() -> None:
                                                      PRONOUN | ARTICLE | BROKEN))
             for form, root in con.execute("SELECT unvocalized, root FROM verbs ORDER BY id"):
                 form_n = _norm(form)
-                _add(verbs, form_n, Entry(form_n, _root(root) or form_n, VERB))
+                _add(verbs, form_n, Entry(form_n, _root(root), VERB))
         finally:
             con.close()
+        # A relative adjective (nisba) listed with itself as root takes the
+        # root of its base noun: قمري → قمر، اسلامي → اسلام → سلم.
+        for form, entries in nouns.items():
+            fixed = []
+            for e in entries:
+                if e.lemma.endswith("ي") and e.root in ("", e.lemma):
+                    base = [b.root for b in nouns.get(e.lemma[:-1], ()) if b.root]
+                    if base:
+                        e = Entry(e.lemma, base[0], e.flags)
+                fixed.append(e)
+            nouns[form] = tuple(fixed)
         con = _db("wordfreq.sqlite")
         try:
             for form, n in con.execute("SELECT unvocalized, freq FROM wordfreq"):

@@ -16,6 +16,7 @@ core first keeps names whole: لبنان is a country, not the dual of لبن.
 from __future__ import annotations
 
 from . import lexicon as lx
+from .root import root as rule_root
 
 # ---- nouns: proclitics (→ has article) and suffixes (→ inflection, pronoun?)
 _CONJ = ("", "و", "ف")
@@ -83,9 +84,13 @@ RATIO = 4
 
 
 def _lemma_stem(lemma: str) -> str:
-    """The stem shown for a lemma: without its feminine ending (مفاوضه → مفاوض)."""
+    """The stem shown for a lemma: without its feminine ending (مفاوضه →
+    مفاوض), and a relative adjective joins its noun when the dictionary has
+    it (اقتصادي → اقتصاد، فلسطيني → فلسطين; short ones such as سوري stay)."""
     if lemma.endswith("ه") and len(lemma) >= 4:
-        return lemma[:-1]
+        lemma = lemma[:-1]
+    if lemma.endswith("ي") and len(lemma) >= 5 and lemma[:-1] in lx.NOUNS:
+        lemma = lemma[:-1]
     return lemma
 
 
@@ -150,7 +155,9 @@ def analyze(word: str) -> tuple[str, str] | None:
                         vbest = (len(core), f, e.lemma, e.root)
     if best is None:
         return None
+    lemma, root = best[3], best[4]
     if (vbest is not None and vbest[0] == best[0] - 1
             and vbest[1] >= RATIO * max(best[2], 1)):
-        return _lemma_stem(vbest[2]), vbest[3]
-    return _lemma_stem(best[3]), best[4]
+        lemma, root = vbest[2], vbest[3]
+    stem = _lemma_stem(lemma)
+    return stem, root or rule_root(stem)
