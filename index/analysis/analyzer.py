@@ -12,7 +12,7 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Iterator, NamedTuple
 
-from . import morph
+from . import lexicon, morph
 from .normalize import normalize, normalize_keep_hamza
 from .root import root
 from .stem import light_stem
@@ -69,8 +69,13 @@ class Analyzer:
             m = morph.analyze(n)
             if m is not None:
                 return WordAnalysis(n, m[0], m[1], False)
+        # Unknown to the dictionary (often a name): the rule-based light stem,
+        # and a root only if it is one the dictionary knows (بيروت stays whole).
         s = light_stem(n)
-        return WordAnalysis(n, s, root(light_stem(normalize_keep_hamza(surface))), False)
+        r = root(light_stem(normalize_keep_hamza(surface)))
+        if r not in lexicon.ROOTS:
+            r = s
+        return WordAnalysis(n, s, r, False)
 
     def tokens(self, text: str) -> Iterator[Token]:
         pos = 0

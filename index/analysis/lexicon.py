@@ -49,6 +49,8 @@ class Entry:
 NOUNS: dict[str, tuple[Entry, ...]] = {}
 VERBS: dict[str, tuple[Entry, ...]] = {}
 _FREQ: dict[str, int] = {}
+#: every root the dictionary knows (to check a rule-extracted root)
+ROOTS: set[str] = set()
 _lock = threading.Lock()
 _loaded = False
 
@@ -124,7 +126,7 @@ def load() -> None:
         for form, entries in nouns.items():
             fixed = []
             for e in entries:
-                if e.lemma.endswith("ي") and e.root in ("", e.lemma):
+                if e.lemma.endswith("ي") and len(e.lemma) >= 5 and e.root in ("", e.lemma):
                     base = [b.root for b in nouns.get(e.lemma[:-1], ()) if b.root]
                     if base:
                         e = Entry(e.lemma, base[0], e.flags)
@@ -137,6 +139,8 @@ def load() -> None:
                 freq[f] = max(freq.get(f, 0), int(n or 0))
         finally:
             con.close()
+        ROOTS.update(e.root for es in list(nouns.values()) + list(verbs.values())
+                     for e in es if e.root)
         NOUNS.update(nouns)
         VERBS.update(verbs)
         _FREQ.update(freq)

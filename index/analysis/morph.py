@@ -145,7 +145,8 @@ def analyze(word: str) -> tuple[str, str] | None:
                 elif not vimpf and suf in VERB_SUFFIX_PAST:
                     cands.extend(lx.VERBS.get(core, ()))
             for e in cands:
-                key = (len(core), -(lp > 0) - (ls > 0), lx.frequency(e.lemma), e.lemma, e.root)
+                key = (len(core), -(lp > 0) - (ls > 0), lx.frequency(e.lemma), e.lemma, e.root,
+                       e.flags)
                 if best is None or key > best:
                     best = key
             if vimpf and not article and len(core) >= 3:
@@ -160,4 +161,10 @@ def analyze(word: str) -> tuple[str, str] | None:
             and vbest[1] >= RATIO * max(best[2], 1)):
         lemma, root = vbest[2], vbest[3]
     stem = _lemma_stem(lemma)
-    return stem, root or rule_root(stem)
+    if best[5] & lx.PROPER and lemma == best[3]:
+        root = stem  # a name is its own root: لبنان is not لبن
+    elif not root:  # a borrowed word: its root is itself, unless
+        root = rule_root(stem)  # a rule finds one the dictionary knows
+        if root not in lx.ROOTS:
+            root = stem
+    return stem, root
