@@ -10,6 +10,8 @@ tables, keyed by the normalized (see :func:`.normalize.normalize`) form:
 
 * :data:`NOUNS` – form → tuple of :class:`Entry` (lemma, root, flags);
 * :data:`VERBS` – past-tense form → tuple of :class:`Entry`;
+
+(keys are normalized forms with the hamza seats ؤ ئ folded, see :data:`KEY`)
 * :func:`frequency` – how common a form is in the dictionary's word
   frequency list (used only to break ties).
 
@@ -74,7 +76,13 @@ def _db(name: str) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
+#: Lookup keys fold the hamza seats ؤ ئ to ء: a hamza's seat moves with the
+#: case ending and suffixes (زملاء، زملائهم، زملاؤهم), its word does not.
+KEY = str.maketrans({"ؤ": "ء", "ئ": "ء"})
+
+
 def _add(table: dict, form: str, entry: Entry) -> None:
+    form = form.translate(KEY)
     if not form:
         return
     old = table.get(form, ())
@@ -121,13 +129,20 @@ def load() -> None:
                 _add(verbs, form_n, Entry(form_n, _root(root), VERB))
         finally:
             con.close()
+        # Form IV (أفعل) joins form I (فعل) when both exist: without vowels
+        # their imperfects are one word (يسقط), so their forms cannot be told apart.
+        for form, entries in verbs.items():
+            if form.startswith("ا") and len(form) == 4 and form[1:] in verbs:
+                base = verbs[form[1:]][0]
+                verbs[form] = tuple(Entry(base.lemma, base.root or e.root, e.flags)
+                                    for e in entries)
         # A relative adjective (nisba) listed with itself as root takes the
         # root of its base noun: قمري → قمر، اسلامي → اسلام → سلم.
         for form, entries in nouns.items():
             fixed = []
             for e in entries:
                 if e.lemma.endswith("ي") and len(e.lemma) >= 5 and e.root in ("", e.lemma):
-                    base = [b.root for b in nouns.get(e.lemma[:-1], ()) if b.root]
+                    base = [b.root for b in nouns.get(e.lemma[:-1].translate(KEY), ()) if b.root]
                     if base:
                         e = Entry(e.lemma, base[0], e.flags)
                 fixed.append(e)
@@ -136,6 +151,7 @@ def load() -> None:
         try:
             for form, n in con.execute("SELECT unvocalized, freq FROM wordfreq"):
                 f = _norm(form)
+                f = f.translate(KEY)
                 freq[f] = max(freq.get(f, 0), int(n or 0))
         finally:
             con.close()
@@ -149,4 +165,4 @@ def load() -> None:
 
 def frequency(form: str) -> int:
     load()
-    return _FREQ.get(form, 0)
+    return _FREQ.get(form.translate(KEY), 0)
