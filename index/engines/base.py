@@ -14,6 +14,8 @@ What an engine offers:
   relevance or date), :meth:`Engine.count` (how many documents match) and
   :meth:`Engine.facets` (how many matching documents per source, category,
   year and month);
+* the lexicon: :meth:`Engine.terms` (a field's terms with a prefix, and
+  their document frequencies);
 * housekeeping: :meth:`Engine.size_bytes`, :meth:`Engine.close`.
 
 Scores follow BM25 (k1 = 1.2, b = 0.75, Lucene's idf) in every engine, and a
@@ -108,6 +110,11 @@ class Engine(ABC):
 
         ``query`` None means every document.  Counts are sorted largest first,
         then by value; a facet with no values maps to ``{}``."""
+
+    @abstractmethod
+    def terms(self, field: str, prefix: str = "") -> list[tuple[str, int]]:
+        """``(term, document frequency)`` of every term of ``field`` that starts with
+        ``prefix``, most frequent first (the compiler's lexicon, for wildcards)."""
 
     @abstractmethod
     def size_bytes(self) -> int:

@@ -190,5 +190,12 @@ class TantivyEngine(Engine):
         return {f: sorted_counts({b["key"]: b["doc_count"] for b in res.get(f, {}).get("buckets", [])})
                 for f in FACETS}
 
+    def terms(self, field: str, prefix: str = "") -> list[tuple[str, int]]:
+        try:
+            out = self._ix.searcher().terms_with_prefix(field, prefix)
+        except ValueError:
+            return []
+        return sorted(((t, int(n)) for t, n in out), key=lambda x: (-x[1], x[0]))
+
     def size_bytes(self) -> int:
         return dir_size(self.path)

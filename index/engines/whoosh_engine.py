@@ -234,6 +234,14 @@ class WhooshEngine(Engine):
         r = s.search(q, limit=1, filter=filter_query(filters), groupedby=groups)
         return {f: sorted_counts(r.groups(f)) for f in FACETS}
 
+    def terms(self, field: str, prefix: str = "") -> list[tuple[str, int]]:
+        r = self.searcher().reader()
+        if field not in r.schema:
+            return []
+        out = [(t.decode("utf-8") if isinstance(t, bytes) else t, r.doc_frequency(field, t))
+               for t in r.expand_prefix(field, prefix)]
+        return sorted(out, key=lambda x: (-x[1], x[0]))
+
     def size_bytes(self) -> int:
         return dir_size(self.path)
 
