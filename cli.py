@@ -19,22 +19,67 @@ import traceback
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cli_display import (BOLD, DIM, ERROR, MATCH_STYLES, RowWriter, Screen, dumps, env_flag,
                          progress, terminal_width)
-from archive.readers import FORMATS as INPUT_FORMATS
-from index.api import Arshif, ArshifError, archive_exists, default_home
-from index.engines import DEFAULT_ENGINE, ENGINES, SORTS
-from index.ranking import MODES
+
+if TYPE_CHECKING:
+    from index.api import Arshif
 
 FORMATS = ("text", "json", "jsonl", "csv", "tsv")
+# archive.readers.FORMATS, spelled out so that start-up does not import the archive
+INPUT_FORMATS = ("text", "jsonl", "json", "csv", "tsv", "html", "warc")
 RUN_FORMATS = ("jsonl", "csv", "tsv", "trec")
 ARTICLE_COLUMNS = ["id", "title", "date", "source", "url", "category", "author", "dup_group",
                    "canonical_id", "body"]
 HIT_COLUMNS = ["rank", "id", "score", "title", "date", "source", "url", "category", "snippet"]
 EXIT_OK, EXIT_NONE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _api():
+    """The library, imported when a command needs it (so --help, --version and shell
+    completion do not wait for the search engines and analyzers to load)."""
+    import index.api
+    return index.api
+
+
+def _modes():
+    from index.ranking import MODES
+    return MODES
+
+
+def _sorts():
+    from index.engines import SORTS
+    return SORTS
+
+
+def _engines():
+    from index.engines import ENGINES
+    return sorted(ENGINES)
+
+
+class LibraryChoice(click.Choice):
+    """A choice among the library's values, read when first needed."""
+
+    def __init__(self, load):
+        self._load = load
+        super().__init__(())
+
+    @property
+    def choices(self):
+        return tuple(self._load())
+
+    @choices.setter
+    def choices(self, value):
+        pass
+
+
+MODE_CHOICE = LibraryChoice(_modes)
+SORT_CHOICE = LibraryChoice(_sorts)
+ENGINE_CHOICE = LibraryChoice(_engines)
 
 
 def _version() -> str:
@@ -68,15 +113,16 @@ def _stderr_color() -> bool:
 class Settings:
     """Options that every command accepts, before or after its name."""
 
-    home: Path | None = None
+    home_option: Path | None = None  # --home or $ARSHIF_HOME
     color: bool | None = None
     bidi: bool | None = None
     pager: bool | None = None
     debug: bool = False
 
     @property
-    def home_dir(self) -> Path:
-        return self.home if self.home is not None else default_home()
+    def home(self) -> Path:
+        """The archive directory: --home, else $ARSHIF_HOME, else the default."""
+        return self.home_option if self.home_option is not None else _api().default_home()
 
     def use_color(self) -> bool:
         if self.color is not None:
@@ -95,18 +141,22 @@ class Settings:
                       bidi=False if data else self.use_bidi(),
                       pager=self.pager is not False, width=None if data else terminal_width())
 
-    def open(self) -> Arshif:
-        home = self.home_dir
-        if not archive_exists(home):
+    def open(self, create: bool = False) -> "Arshif":
+        """The library on this archive; a missing archive is a usage error unless ``create``."""
+        api, home = _api(), self.home
+        if not create and not api.archive_exists(home):
             raise CliError(f"no archive at {home}: run `arshif ingest PATH` first")
-        return Arshif(home, create=False)
+        return api.Arshif(home, create=create)
+
+
+Context = Settings  # the name this object had before
 
 
 def _set(attr: str):
     def callback(ctx: click.Context, param, value):
         if value is not None:
             setattr(ctx.ensure_object(Settings), attr,
-                    Path(value).expanduser() if attr == "home" else value)
+                    Path(value).expanduser() if attr == "home_option" else value)
     return callback
 
 
@@ -116,7 +166,7 @@ def _common(top: bool):
     On the group they read the environment; on each command they override the group's."""
     options = [
         click.option("--home", type=click.Path(file_okay=False), envvar="ARSHIF_HOME" if top else None,
-                     expose_value=False, callback=_set("home"), is_eager=True,
+                     expose_value=False, callback=_set("home_option"), is_eager=True,
                      help="Archive directory (default: $ARSHIF_HOME, else ~/.local/share/arshif)."),
         click.option("--color/--no-color", default=None, expose_value=False, callback=_set("color"),
                      help="Colour and highlight codes (default: on a terminal unless $NO_COLOR is set)."),
@@ -163,9 +213,6 @@ class ArshifGroup(click.Group):
         except click.ClickException as e:
             e.show()
             sys.exit(e.exit_code if isinstance(e, CliError) else EXIT_USAGE)
-        except ArshifError as e:
-            _error_line(str(e))
-            sys.exit(EXIT_USAGE)
         except (click.Abort, KeyboardInterrupt, EOFError):
             click.echo("\ninterrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
@@ -178,12 +225,20 @@ class ArshifGroup(click.Group):
             _error_line(f"{e.strerror or e}{': ' + str(e.filename) if e.filename else ''}")
             sys.exit(EXIT_USAGE)
         except Exception as e:  # noqa: BLE001 - the top level: never a traceback unless --debug
+            if _is_library_error(e):
+                _error_line(str(e))
+                sys.exit(EXIT_USAGE)
             if debug:
                 traceback.print_exc()
             else:
                 _error_line(f"unexpected {type(e).__name__}: {e} (run with --debug for details)")
             sys.exit(EXIT_USAGE)
         sys.exit(rv if isinstance(rv, int) else EXIT_OK)
+
+
+def _is_library_error(e: Exception) -> bool:
+    api = sys.modules.get("index.api")
+    return api is not None and isinstance(e, api.ArshifError)
 
 
 def _silence_stdout() -> None:
@@ -376,7 +431,7 @@ def ingest(obj: Settings, paths, fmt, field_map, date, source, category, aliases
         if iso == date.strip() and not iso[:4].isdigit():
             raise click.BadParameter(f"not a date: {date!r}", param_hint="--date")
         date = iso
-    alias_file = Path(aliases) if aliases else obj.home_dir / "aliases.json"
+    alias_file = Path(aliases) if aliases else obj.home / "aliases.json"
     try:
         alias_table = SourceAliases.load(alias_file if alias_file.exists() else None)
     except ValueError as e:
@@ -388,7 +443,7 @@ def ingest(obj: Settings, paths, fmt, field_map, date, source, category, aliases
                        "finish (the index catches up on the next run)")
     try:
         with progress(unit="articles", desc="ingest", enabled=show_progress) as bar, \
-                Arshif(obj.home_dir) as a:
+                obj.open(create=True) as a:
             report = a.ingest(paths, options=options, on_record=lambda status: bar.update(1))
     except KeyboardInterrupt:
         _error_line(interrupted_msg)
@@ -445,9 +500,9 @@ Examples:
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000),
               help="How many hits to show.")
 @click.option("--offset", default=0, type=click.IntRange(0), help="Skip this many hits.")
-@click.option("--mode", type=click.Choice(MODES), default="all", show_default=True,
+@click.option("--mode", type=MODE_CHOICE, default="all", show_default=True,
               help="Search every view (all) or only exact / stem / root matches.")
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--sort", type=SORT_CHOICE, default="relevance", show_default=True)
 @click.option("--source", help="Only articles from this source.")
 @click.option("--category", help="Only articles in this category.")
 @click.option("--since", help="From this date (2018, 2018-05 or 2018-05-21).")
@@ -494,7 +549,7 @@ def _reject_unknown_options(words) -> None:
                                    f"(to search for it, put it after --)")
 
 
-def _batch(a: Arshif, lines, params: dict, run_format: str, tag: str) -> int:
+def _batch(a: "Arshif", lines, params: dict, run_format: str, tag: str) -> int:
     out = sys.stdout
     writer = None
     if run_format in ("csv", "tsv"):
@@ -508,7 +563,7 @@ def _batch(a: Arshif, lines, params: dict, run_format: str, tag: str) -> int:
         qid, q = line.split("\t", 1) if "\t" in line else (str(lineno), line)
         try:
             res = a.search(q.strip(), **params)
-        except ArshifError as e:
+        except _api().ArshifError as e:
             _error_line(f"{name}:{lineno}: {e}")
             errors += 1
             continue
@@ -532,7 +587,7 @@ def _batch(a: Arshif, lines, params: dict, run_format: str, tag: str) -> int:
 @click.argument("article_ids", nargs=-1, required=True, metavar="ID...")
 @click.option("--history", is_flag=True, help="Show every stored version.")
 @click.option("--highlight", "query", metavar="QUERY", help="Highlight this query's matches.")
-@click.option("--mode", type=click.Choice(MODES), default="all", help="Match mode for --highlight.")
+@click.option("--mode", type=MODE_CHOICE, default="all", help="Match mode for --highlight.")
 @_format_options(*FORMATS)
 @_common(top=False)
 @click.pass_obj
@@ -642,7 +697,7 @@ def analyze(obj: Settings, text, fmt, as_json):
     fmt = "json" if as_json else fmt
     if text == "-":
         text = sys.stdin.read()
-    tokens = [{k: v for k, v in t.to_dict().items() if k != "pos"} for t in Arshif.analyze(text)]
+    tokens = [{k: v for k, v in t.to_dict().items() if k != "pos"} for t in _api().Arshif.analyze(text)]
     screen = obj.screen(data=fmt != "text")
     columns = ["surface", "normalized", "stem", "root", "stop", "start", "end"]
     if fmt == "json":
@@ -659,11 +714,8 @@ def analyze(obj: Settings, text, fmt, as_json):
     screen.emit()
 
 
-ENGINE_CHOICE = click.Choice(sorted(ENGINES))
-
-
 @main.command()
-@click.option("--engine", type=ENGINE_CHOICE, default=DEFAULT_ENGINE, show_default=True,
+@click.option("--engine", type=ENGINE_CHOICE, default=None, show_default="whoosh",
               help="Search engine: whoosh (pure Python) or tantivy (fast, for large archives).")
 @_common(top=False)
 @click.pass_obj
@@ -674,7 +726,8 @@ def init(obj: Settings, engine):
     Example:
       arshif --home ~/أرشيف init --engine tantivy
     """
-    with Arshif(obj.home_dir, engine=engine) as a:
+    api = _api()
+    with api.Arshif(obj.home, engine=engine) as a:
         click.echo(f"archive at {a.home} uses the {a.stats()['engine']} engine")
 
 
@@ -755,7 +808,7 @@ def stats(obj: Settings, fmt, as_json):
 @click.argument("query", nargs=-1)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="Write to FILE instead of standard output.")
-@click.option("--mode", type=click.Choice(MODES), default="all", show_default=True)
+@click.option("--mode", type=MODE_CHOICE, default="all", show_default=True)
 @click.option("--source", help="Only articles from this source (with QUERY).")
 @click.option("--category", help="Only articles in this category (with QUERY).")
 @click.option("--since", help="From this date (with QUERY).")
@@ -793,7 +846,7 @@ def export(obj: Settings, query, output, mode, source, category, since, until, f
         click.echo(f"exported {n} articles to {output}", err=True)
 
 
-def _export_articles(a: Arshif, text: str, mode: str, filters: dict):
+def _export_articles(a: "Arshif", text: str, mode: str, filters: dict):
     """(total, iterator of articles): the whole archive, or every hit of the query."""
     if not text:
         return a.store.count(), a.store.iter_articles()
@@ -811,7 +864,7 @@ def _export_articles(a: Arshif, text: str, mode: str, filters: dict):
     return first.total, pages()
 
 
-def _export(obj: Settings, a: Arshif, text, mode, filters, fmt, out, to_file) -> int:
+def _export(obj: Settings, a: "Arshif", text, mode, filters, fmt, out, to_file) -> int:
     total, articles = _export_articles(a, text, mode, filters)
     writer = RowWriter(fmt, ARTICLE_COLUMNS, out) if fmt in ("csv", "tsv") else None
     screen = Screen(color=False if to_file else obj.use_color(),
@@ -872,11 +925,11 @@ def serve(obj: Settings, host, port, prefix, cors_origins, trusted_proxies, thre
     from web import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    app = create_app({"ARSHIF_HOME": str(obj.home_dir), "PREFIX": prefix,
+    app = create_app({"ARSHIF_HOME": str(obj.home), "PREFIX": prefix,
                       "CORS_ORIGINS": list(cors_origins), "TRUSTED_PROXIES": trusted_proxies,
                       "INGEST_TOKEN": os.environ.get("ARSHIF_INGEST_TOKEN") or None})
     path = (app.extensions["arshif_settings"].prefix or "") + "/"
-    click.echo(f"Arshif serving {obj.home_dir} on http://{host}:{port}{path}")
+    click.echo(f"Arshif serving {obj.home} on http://{host}:{port}{path}")
     waitress.serve(app, host=host, port=port, threads=threads, ident="arshif")
 
 

@@ -64,6 +64,25 @@ def test_every_command_has_help_with_an_arabic_example_and_common_options(runner
         assert opt in r.stdout
 
 
+def test_help_and_version_do_not_load_the_library():
+    """--help, --version and shell completion stay fast: the search library loads lazily."""
+    import subprocess
+    import sys
+    code = ("import sys; from click.testing import CliRunner; from cli import main; "
+            "r = CliRunner().invoke(main, ['--version']); r2 = CliRunner().invoke(main, ['--help']); "
+            "assert r.exit_code == 0 and r2.exit_code == 0; "
+            "assert 'index.api' not in sys.modules and 'whoosh' not in sys.modules, sorted(sys.modules)")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_shell_completion_of_commands_and_choices(runner):
+    env = {"_ARSHIF_COMPLETE": "bash_complete", "COMP_WORDS": "arshif sea", "COMP_CWORD": "1"}
+    assert runner.invoke(main, [], env=env, prog_name="arshif").stdout.split() == ["plain,search"]
+    env.update(COMP_WORDS="arshif search تهجير --mode ", COMP_CWORD="4")
+    assert runner.invoke(main, [], env=env, prog_name="arshif").stdout.split() == [
+        "plain,all", "plain,exact", "plain,stem", "plain,root"]
+
+
 def test_search_help_lists_the_query_syntax_and_exit_codes(runner):
     out = runner.invoke(main, ["search", "--help"]).stdout
     for piece in ("Query syntax", '"مخيم اليرموك"', "«…»", "+word", "-word", "--batch",

@@ -201,3 +201,9 @@ def test_library_ingest_reports_statuses(src, home):
         rep = a.ingest([f])
         assert (rep.added, rep.failed) == (1, 0)
         assert a.search("عنوان").total == 1
+
+
+def test_cli_knows_every_input_format():
+    import cli
+    from archive.readers import FORMATS
+    assert cli.INPUT_FORMATS == FORMATS
