@@ -71,3 +71,57 @@ def test_request_log_line(wc, caplog):
     wc.get("/api/search?q=x&size=0")
     line = next(r.getMessage() for r in caplog.records if r.name == "arshif.web")
     assert '"GET /api/search?q=x&size=0" 400' in line and line.endswith("ms")
+
+
+def test_one_shared_library_serves_concurrent_requests_during_an_upload(tmp_path):
+    """Eight threads search and read while another thread uploads articles: all answer."""
+    import shutil
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import waitress
+
+    from index.api import Arshif
+    from web import create_app
+    from conftest import SEEDS, WEB_ARTICLES
+
+    home = tmp_path / "h"
+    with Arshif(home) as a:
+        a.ingest([WEB_ARTICLES])
+    token = "concurrency-token-0123456789"
+    app = create_app({"ARSHIF_HOME": str(home), "INGEST_TOKEN": token})
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
+    threading.Thread(target=server.run, daemon=True).start()
+    base = f"http://127.0.0.1:{server.effective_port}"
+    try:
+        def upload():
+            files = list(SEEDS.glob("*.txt"))
+            boundary = "arshifboundary"
+            parts = []
+            for f in files:
+                parts.append(f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+                             f"filename=\"{f.name}\"\r\nContent-Type: text/plain\r\n\r\n".encode()
+                             + f.read_bytes() + b"\r\n")
+            body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+            req = urllib.request.Request(base + "/api/ingest", data=body, method="POST", headers={
+                "Authorization": f"Bearer {token}", "Content-Type": f"multipart/form-data; boundary={boundary}"})
+            with urllib.request.urlopen(req, timeout=60) as r:
+                return json.loads(r.read())
+
+        def read(i):
+            url = ["/api/search?q=%D8%AA%D9%87%D8%AC%D9%8A%D8%B1", "/api/articles/w-jaz-1",
+                   "/?q=%D8%AA%D9%87%D8%AC%D9%8A%D8%B1", "/api/stats"][i % 4]
+            status, body = get(base + url)
+            return url, status, body
+
+        with ThreadPoolExecutor(9) as pool:
+            up = pool.submit(upload)
+            reads = list(pool.map(read, range(48)))
+            report = up.result()
+        assert report["added"] == 5 and report["failed"] == 0
+        assert all(status == 200 for _, status, _ in reads), [(u, s) for u, s, _ in reads if s != 200]
+        totals = {json.loads(b)["total"] for u, s, b in reads if u.startswith("/api/search")}
+        assert totals <= {4, 6}  # before or after the upload, never a broken state
+        assert json.loads(get(base + "/api/search?q=%D8%AA%D9%87%D8%AC%D9%8A%D8%B1")[1])["total"] == 6
+    finally:
+        server.close()
