@@ -75,24 +75,19 @@ def test_request_log_line(wc, caplog):
 
 def test_one_shared_library_serves_concurrent_requests_during_an_upload(tmp_path):
     """Eight threads search and read while another thread uploads articles: all answer."""
-    import shutil
-    import threading
     from concurrent.futures import ThreadPoolExecutor
 
-    import waitress
-
+    from conftest import SEEDS, WEB_ARTICLES, LiveServer
     from index.api import Arshif
     from web import create_app
-    from conftest import SEEDS, WEB_ARTICLES
 
     home = tmp_path / "h"
     with Arshif(home) as a:
         a.ingest([WEB_ARTICLES])
     token = "concurrency-token-0123456789"
     app = create_app({"ARSHIF_HOME": str(home), "INGEST_TOKEN": token})
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
-    threading.Thread(target=server.run, daemon=True).start()
-    base = f"http://127.0.0.1:{server.effective_port}"
+    server = LiveServer(app, threads=8)
+    base = server.url
     try:
         def upload():
             files = list(SEEDS.glob("*.txt"))
