@@ -13,7 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 import click
 
 from index.api import Arshif, ArshifError, archive_exists, default_home
-from index.engines import SORTS
+from index.engines import DEFAULT_ENGINE, ENGINES, SORTS
 from index.ranking import MODES
 
 STYLES = {"exact": {"fg": "red", "bold": True}, "stem": {"fg": "yellow", "bold": True},
@@ -182,6 +182,34 @@ def analyze(text, as_json):
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for r in rows:
         click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+
+
+ENGINE_CHOICE = click.Choice(sorted(ENGINES))
+
+
+@main.command()
+@click.option("--engine", type=ENGINE_CHOICE, default=DEFAULT_ENGINE, show_default=True,
+              help="Search engine: whoosh (pure Python) or tantivy (fast, for large archives).")
+@click.pass_obj
+def init(obj: Context, engine):
+    """Create an empty archive that uses ENGINE."""
+    try:
+        with Arshif(obj.home, engine=engine) as a:
+            click.echo(f"archive at {a.home} uses the {a.stats()['engine']} engine")
+    except ArshifError as e:
+        raise click.UsageError(str(e))
+
+
+@main.command()
+@click.option("--engine", type=ENGINE_CHOICE, required=True, help="The engine to move the index to.")
+@click.pass_obj
+def migrate(obj: Context, engine):
+    """Rebuild the index with ENGINE from the archive (searching works until it is done)."""
+    with obj.open() as a:
+        with click.progressbar(length=a.store.count() or 1, label=f"indexing with {engine}",
+                               file=sys.stderr) as bar:
+            n = a.migrate(engine, progress=bar.update)
+    click.echo(f"indexed {n} articles with {engine}")
 
 
 @main.command()

@@ -20,7 +20,7 @@ from archive import IngestReport, Store, ingest as ingest_paths
 from archive.records import Article
 
 from .analysis import Token, analyzer
-from .engines import SORTS
+from .engines import ENGINES, SORTS
 from .highlight import Snippet, segments, marks, snippet
 from .indexer import IndexState, open_engine, sync
 from .query import Filters, compile_query
@@ -51,15 +51,24 @@ def archive_exists(home: Path) -> bool:
 
 
 class Arshif:
-    def __init__(self, home: str | Path | None = None, *, create: bool = True):
+    def __init__(self, home: str | Path | None = None, *, create: bool = True, engine: str | None = None):
+        """Open the archive at ``home``; ``engine`` chooses the search engine of a new
+        archive (``whoosh``, the default, or ``tantivy``) and is checked against an existing one."""
         self.home = Path(home).expanduser() if home else default_home()
         if not create and not archive_exists(self.home):
             raise ArshifError(f"no archive at {self.home}: run `arshif ingest PATH` first")
+        if engine is not None and engine not in ENGINES:
+            raise ArshifError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
         self.home.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.home / ARCHIVE_FILE)
         self.index_dir = self.home / INDEX_DIR
         self.state = IndexState(self.index_dir)
-        self.engine = open_engine(self.index_dir)
+        current = self.state.read().get("engine")
+        if engine is not None and current is not None and engine != current:
+            self.store.close()
+            raise ArshifError(f"the archive at {self.home} uses the {current} engine: "
+                              f"run `arshif migrate --engine {engine}` to change it")
+        self.engine = open_engine(self.index_dir, engine or current)
 
     # -- lifecycle ---------------------------------------------------------
     def close(self) -> None:
@@ -92,6 +101,36 @@ class Arshif:
         shutil.rmtree(self.index_dir, ignore_errors=True)
         self.engine = open_engine(self.index_dir, name, create=True)
         return self.sync(progress)
+
+    def migrate(self, engine: str, progress: Callable[[int], None] | None = None) -> int:
+        """Rebuild the index with another engine (or the same one), from the archive.
+
+        The new index is built next to the old one and replaces it only when
+        complete, so searching works until the end and an interruption leaves
+        the old index as it was.  Returns how many articles were indexed."""
+        if engine not in ENGINES:
+            raise ArshifError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+        building = self.home / (INDEX_DIR + ".new")
+        shutil.rmtree(building, ignore_errors=True)
+        new_state = IndexState(building)
+        new_engine = open_engine(building, engine, create=True)
+        try:
+            n = sync(self.store, new_engine, new_state, progress)
+        finally:
+            new_engine.close()
+        self.engine.close()
+        old = self.home / (INDEX_DIR + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.index_dir.exists():
+            os.replace(self.index_dir, old)
+        os.replace(building, self.index_dir)
+        shutil.rmtree(old, ignore_errors=True)
+        self.engine = open_engine(self.index_dir, engine)
+        return n
+
+    def pending(self) -> int:
+        """How many archive changes the index has not applied yet (for a progress bar's total)."""
+        return len(self.store.changed_since(self.state.seq))
 
     # -- reading -----------------------------------------------------------
     def search(self, query: str, *, mode: str = "all", limit: int = 10, offset: int = 0,
@@ -151,7 +190,8 @@ class Arshif:
 
     def stats(self) -> dict:
         return {**self.store.stats(), "engine": self.state.engine_name,
-                "indexed": self.engine.count(), "home": str(self.home)}
+                "indexed": self.engine.count(), "index_bytes": self.engine.size_bytes(),
+                "home": str(self.home)}
 
 
 def _day(value: str | None, name: str, end: bool = False) -> int | None:

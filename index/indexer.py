@@ -19,6 +19,7 @@ from .engines import DEFAULT_ENGINE, ENGINES, Engine
 from .views import index_doc
 
 BATCH = 1000
+BULK = 5000  # from this many changes on, the engine writes in bulk mode (several processes)
 
 
 class IndexState:
@@ -74,7 +75,7 @@ def sync(store: Store, engine: Engine, state: IndexState,
         return 0
     ids = store.changed_since(state.seq)
     done = 0
-    with engine.writer() as w:
+    with engine.writer(bulk=len(ids) >= BULK) as w:
         for i in range(0, len(ids), BATCH):
             chunk = ids[i:i + BATCH]
             articles = store.get_many(chunk)

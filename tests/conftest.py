@@ -26,10 +26,16 @@ def seeds_dir() -> Path:
     return SEEDS
 
 
+@pytest.fixture(scope="session", params=["whoosh", "tantivy"])
+def engine(request) -> str:
+    """The search engine of the seeded archive: every test that uses it runs once per engine."""
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def seeded_home(tmp_path_factory, seeds_dir) -> Path:
-    home = tmp_path_factory.mktemp("seeded")
-    with Arshif(home) as a:
+def seeded_home(tmp_path_factory, seeds_dir, engine) -> Path:
+    home = tmp_path_factory.mktemp(f"seeded-{engine}")
+    with Arshif(home, engine=engine) as a:
         report = a.ingest([seeds_dir])
     assert report.added == 5 and not report.failures
     return home

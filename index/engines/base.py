@@ -3,7 +3,22 @@
 An engine stores pre-analyzed documents (:class:`~index.views.IndexDoc`) and
 runs compiled queries (:mod:`index.query.ir`).  It knows nothing of Arabic,
 of the query language or of highlighting: those are shared by all engines,
-so every engine returns the same hits for the same query.
+so every engine returns the same hits for the same query (up to the order of
+hits whose scores tie).
+
+What an engine offers:
+
+* writing: :meth:`Engine.writer` gives a context manager that upserts and
+  deletes documents; the changes become visible together when it exits;
+* reading: :meth:`Engine.search` (top k with scores, filtered, sorted by
+  relevance or date), :meth:`Engine.count` (how many documents match) and
+  :meth:`Engine.facets` (how many matching documents per source, category,
+  year and month);
+* housekeeping: :meth:`Engine.size_bytes`, :meth:`Engine.close`.
+
+Scores follow BM25 (k1 = 1.2, b = 0.75, Lucene's idf) in every engine, and a
+term's boost multiplies its score, so the ranking policy of
+:mod:`index.ranking` means the same thing whichever engine runs it.
 """
 from __future__ import annotations
 
@@ -17,12 +32,35 @@ from ..query import ir
 from ..views import IndexDoc
 
 SORTS = ("relevance", "newest", "oldest")
+FACETS = ("source", "category", "year", "month")
+K1, B = 1.2, 0.75
 
 
 @dataclass
 class EngineHits:
     total: int
     hits: list[tuple[str, float]]  # (article id, score), best first
+
+
+def facet_values(doc: IndexDoc) -> dict[str, str]:
+    """The facet keys of a document: ``{"source": …, "category": …, "year": "2018", "month": "2018-05"}``.
+
+    A document without a source, category or date has no key for it."""
+    out = {}
+    if doc.source:
+        out["source"] = doc.source
+    if doc.category:
+        out["category"] = doc.category
+    if doc.day:
+        y, m = doc.day // 10000, doc.day // 100 % 100
+        out["year"] = f"{y:04d}"
+        out["month"] = f"{y:04d}-{m:02d}"
+    return out
+
+
+def sorted_counts(counts: dict[str, int]) -> dict[str, int]:
+    """Facet counts, largest first, then by key (a stable order for both engines)."""
+    return dict(sorted(((k, v) for k, v in counts.items() if k and v > 0), key=lambda kv: (-kv[1], kv[0])))
 
 
 class EngineWriter(AbstractContextManager):
@@ -51,19 +89,38 @@ class Engine(ABC):
     def exists(cls, path: Path) -> bool: ...
 
     @abstractmethod
-    def writer(self) -> EngineWriter: ...
+    def writer(self, *, bulk: bool = False) -> EngineWriter:
+        """A writer; ``bulk=True`` when many documents follow (an engine may then
+        use several processes or threads and merge less often)."""
 
     @abstractmethod
     def search(self, query: ir.Query, filters: ir.Filters, *, sort: str = "relevance",
-               limit: int = 10, offset: int = 0) -> EngineHits: ...
+               limit: int = 10, offset: int = 0) -> EngineHits:
+        """The top ``limit`` hits after ``offset``, and how many documents match in all."""
 
     @abstractmethod
-    def count(self) -> int: ...
+    def count(self, query: ir.Query | None = None, filters: ir.Filters | None = None) -> int:
+        """How many documents match (all documents when ``query`` and ``filters`` are None)."""
+
+    @abstractmethod
+    def facets(self, query: ir.Query | None, filters: ir.Filters | None = None) -> dict[str, dict[str, int]]:
+        """For every facet of :data:`FACETS`, how many matching documents have each value.
+
+        ``query`` None means every document.  Counts are sorted largest first,
+        then by value; a facet with no values maps to ``{}``."""
+
+    @abstractmethod
+    def size_bytes(self) -> int:
+        """The size of the index on disk."""
 
     def add_all(self, docs: Iterable[IndexDoc]) -> None:
-        with self.writer() as w:
+        with self.writer(bulk=True) as w:
             for d in docs:
                 w.upsert(d)
 
     def close(self) -> None:
         pass
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())

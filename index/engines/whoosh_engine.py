@@ -1,16 +1,31 @@
-"""The Whoosh engine (whoosh-reloaded 2.7.5, pure Python).
+"""The Whoosh engine (whoosh-reloaded 2.7.5, pure Python): the default for a new archive.
 
 Terms arrive pre-analyzed, with positions, so the Whoosh fields use a
 tokenizer that only passes them through; queries are built directly from
-the compiled tree (no Whoosh query parser).  BM25F scores each field.
+the compiled tree (no Whoosh query parser).  Scores are BM25 with Lucene's
+idf, like the tantivy engine's, so both rank alike.
+
+Speed comes from three things:
+
+* one searcher kept open per thread and refreshed only when the index
+  changed (opening a searcher reads every segment's metadata);
+* bulk writing in several processes with ``multisegment=True`` (each process
+  writes its own segment; a later small commit merges them by Whoosh's
+  default policy, which merges small segments only);
+* query evaluation by :mod:`index.engines.whoosh_eval` instead of Whoosh's
+  matcher trees (see there).
 """
 from __future__ import annotations
 
+import os
 import shutil
+import threading
+from math import log
 from pathlib import Path
 
 from whoosh import index as windex
 from whoosh import query as wq
+from whoosh import scoring, sorting
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from whoosh.formats import Frequency, Positions
@@ -18,7 +33,7 @@ from whoosh.formats import Frequency, Positions
 from ..query import ir
 from ..ranking import TEXT_FIELDS, VIEW_WEIGHTS, field_name
 from ..views import IndexDoc
-from .base import Engine, EngineHits, EngineWriter
+from .base import B, FACETS, K1, Engine, EngineHits, EngineWriter, dir_size, facet_values, sorted_counts
 
 
 class PreAnalyzed(str):
@@ -26,7 +41,7 @@ class PreAnalyzed(str):
 
     Whoosh passes ``str`` values to the field's analyzer (a list would be
     taken as bare terms with positions 0, 1, 2, …), so the pairs ride on a
-    ``str`` subclass."""
+    ``str`` subclass (picklable, for the writer's worker processes)."""
 
     __slots__ = ("pairs",)
 
@@ -34,6 +49,9 @@ class PreAnalyzed(str):
         self = super().__new__(cls, "")
         self.pairs = pairs
         return self
+
+    def __reduce__(self):
+        return (PreAnalyzed, (self.pairs,))
 
 
 class PreAnalyzedTokenizer(Tokenizer):
@@ -56,28 +74,44 @@ class PreAnalyzedTokenizer(Tokenizer):
             yield t
 
 
+class LuceneBM25(scoring.BM25F):
+    """BM25 (k1 = 1.2, b = 0.75) with Lucene's and tantivy's idf, ``ln(1 + (N - df + 0.5) / (df + 0.5))``."""
+
+    def __init__(self):
+        super().__init__(B=B, K1=K1)
+
+    def idf(self, searcher, fieldname, text):
+        parent = searcher.get_parent()
+        df = parent.doc_frequency(fieldname, text)
+        n = parent.doc_count()
+        return log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+WEIGHTING = LuceneBM25()
+
+
 def _schema() -> Schema:
     fields = {"id": ID(stored=True, unique=True),
-              "source": ID, "category": ID,
               "day": NUMERIC(int, bits=32, signed=False, sortable=True)}
+    for f in FACETS:
+        fields[f] = ID(sortable=True)
     for f in TEXT_FIELDS:
         for view in VIEW_WEIGHTS:
-            fmt = Positions() if view == "stem" else Frequency()
             fields[field_name(f, view)] = TEXT(analyzer=PreAnalyzedTokenizer(), phrase=view == "stem")
-            fields[field_name(f, view)].format = fmt
+            fields[field_name(f, view)].format = Positions() if view == "stem" else Frequency()
     return Schema(**fields)
 
 
 class _Writer(EngineWriter):
-    def __init__(self, ix):
-        self._w = ix.writer(limitmb=256)
+    def __init__(self, ix, bulk: bool):
+        procs = min(os.cpu_count() or 1, 4) if bulk else 1
+        if procs > 1:
+            self._w = ix.writer(procs=procs, multisegment=True, limitmb=128)
+        else:
+            self._w = ix.writer(limitmb=256)
 
     def upsert(self, doc: IndexDoc) -> None:
-        fields = {"id": doc.id, "day": doc.day}
-        if doc.source:
-            fields["source"] = doc.source
-        if doc.category:
-            fields["category"] = doc.category
+        fields = {"id": doc.id, "day": doc.day, **facet_values(doc)}
         for name, terms in doc.terms.items():
             if terms:
                 fields[name] = PreAnalyzed(terms)
@@ -94,7 +128,8 @@ class _Writer(EngineWriter):
         return False
 
 
-def _translate(q: ir.Query) -> wq.Query:
+def translate(q: ir.Query) -> wq.Query:
+    """The Whoosh query for a compiled query tree."""
     if isinstance(q, ir.TermQ):
         return wq.Term(q.field, q.term, boost=q.boost)
     if isinstance(q, ir.PhraseQ):
@@ -104,9 +139,9 @@ def _translate(q: ir.Query) -> wq.Query:
     if isinstance(q, ir.MatchAllQ):
         return wq.Every()
     if isinstance(q, ir.BoolQ):
-        must = [_translate(x) for x in q.must]
-        should = [_translate(x) for x in q.should]
-        must_not = [_translate(x) for x in q.must_not]
+        must = [translate(x) for x in q.must]
+        should = [translate(x) for x in q.should]
+        must_not = [translate(x) for x in q.must_not]
         if must:
             base: wq.Query = must[0] if len(must) == 1 else wq.And(must)
             if should:
@@ -121,14 +156,16 @@ def _translate(q: ir.Query) -> wq.Query:
     raise TypeError(f"unknown query node {q!r}")
 
 
-def _filter(filters: ir.Filters) -> wq.Query | None:
+def filter_query(filters: ir.Filters | None) -> wq.Query | None:
     parts = []
+    if filters is None:
+        return None
     if filters.source:
         parts.append(wq.Term("source", filters.source))
     if filters.category:
         parts.append(wq.Term("category", filters.category))
     if filters.since is not None or filters.until is not None:
-        parts.append(wq.NumericRange("day", filters.since or 1, filters.until))
+        parts.append(wq.NumericRange("day", filters.since or 0, filters.until))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
@@ -140,6 +177,7 @@ class WhooshEngine(Engine):
     def __init__(self, path: Path):
         super().__init__(path)
         self._ix = windex.open_dir(str(self.path))
+        self._local = threading.local()
 
     @classmethod
     def create(cls, path: Path) -> "WhooshEngine":
@@ -154,20 +192,53 @@ class WhooshEngine(Engine):
     def exists(cls, path: Path) -> bool:
         return Path(path).is_dir() and windex.exists_in(str(path))
 
-    def writer(self) -> EngineWriter:
-        return _Writer(self._ix)
+    def writer(self, *, bulk: bool = False) -> EngineWriter:
+        return _Writer(self._ix, bulk)
+
+    def searcher(self):
+        """This thread's searcher, refreshed if the index changed since it was opened."""
+        s = getattr(self._local, "searcher", None)
+        latest = self._ix.latest_generation()
+        if s is not None and getattr(self._local, "generation", None) == latest:
+            return s
+        if s is not None:
+            s.close()
+        # A new searcher for the new generation (refresh() would reuse unchanged
+        # segments, but keeps the old view when a commit leaves no segment).
+        s = self._local.searcher = self._ix.searcher(weighting=WEIGHTING)
+        self._local.generation = latest
+        return s
 
     def search(self, query, filters, *, sort="relevance", limit=10, offset=0) -> EngineHits:
-        wquery = _translate(query)
         kwargs = {}
         if sort in ("newest", "oldest"):
             kwargs["sortedby"] = "day"
             kwargs["reverse"] = sort == "newest"
-        with self._ix.searcher() as s:
-            r = s.search(wquery, limit=offset + limit, filter=_filter(filters), **kwargs)
-            hits = [(h["id"], float(h.score or 0.0)) for h in r[offset:offset + limit]]
-            return EngineHits(len(r), hits)
+        s = self.searcher()
+        r = s.search(translate(query), limit=offset + limit, filter=filter_query(filters), **kwargs)
+        by_date = "sortedby" in kwargs  # sorted by date: no relevance score
+        hits = [(h["id"], 0.0 if by_date else float(h.score or 0.0)) for h in r[offset:offset + limit]]
+        return EngineHits(len(r), hits)
 
-    def count(self) -> int:
-        with self._ix.searcher() as s:
+    def count(self, query=None, filters=None) -> int:
+        s = self.searcher()
+        if query is None and not filters:
             return s.doc_count()
+        q = translate(query) if query is not None else wq.Every()
+        return len(s.search(q, limit=1, filter=filter_query(filters)))
+
+    def facets(self, query, filters=None) -> dict[str, dict[str, int]]:
+        s = self.searcher()
+        q = translate(query) if query is not None else wq.Every()
+        groups = {f: sorting.FieldFacet(f, maptype=sorting.Count) for f in FACETS}
+        r = s.search(q, limit=1, filter=filter_query(filters), groupedby=groups)
+        return {f: sorted_counts(r.groups(f)) for f in FACETS}
+
+    def size_bytes(self) -> int:
+        return dir_size(self.path)
+
+    def close(self) -> None:
+        s = getattr(self._local, "searcher", None)
+        if s is not None:
+            s.close()
+            self._local.searcher = None

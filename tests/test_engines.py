@@ -1,0 +1,156 @@
+"""Both engines behind one interface: same hits, filters, facets, sorting, updates; init and migrate."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cli import main
+from index.api import Arshif, ArshifError
+from index.engines import ENGINES, FACETS
+from index.engines.tantivy_engine import joined
+from index.query import Filters, compile_query
+
+ARTICLES = [
+    {"id": "n1", "title": "تهجير سكان مخيم اليرموك", "body": "قالت الأمم المتحدة إن تهجير السكان من مخيم اليرموك مستمر.",
+     "date": "2018-05-21", "source": "bbc", "category": "politics"},
+    {"id": "n2", "title": "المفاوضات في جنيف", "body": "استؤنفت المفاوضات بين الوفدين في جنيف وسط تفاؤل حذر.",
+     "date": "2018-06-02", "source": "cnn", "category": "politics"},
+    {"id": "n3", "title": "مباراة الكرة", "body": "فاز الفريق في المباراة النهائية بعد مفاوضات طويلة مع المدرب.",
+     "date": "2017-01-15", "source": "bbc", "category": "sport"},
+    {"id": "n4", "title": "اقتصاد الخليج", "body": "تراجعت أسعار النفط في الخليج، والتفاوض على الإنتاج مستمر.",
+     "date": "2018-05-03", "source": "skynews", "category": "economy"},
+    {"id": "n5", "title": "مخيم في اليرموك", "body": "نزح المهجرون إلى مخيم في اليرموك بعد القصف.",
+     "source": "cnn"},
+]
+QUERIES = ["تهجير", "مفاوضات", "مخيم اليرموك", '"مخيم اليرموك"', '"مخيم في اليرموك"', "جنيف OR النفط",
+           "مفاوضات -جنيف", "+مخيم +نزح", "المهجرين", "في", "مخيم*"]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    path = tmp_path_factory.mktemp("corpus") / "news.jsonl"
+    path.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in ARTICLES) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def libs(tmp_path_factory, corpus):
+    out = {}
+    for name in ENGINES:
+        a = Arshif(tmp_path_factory.mktemp(name), engine=name)
+        report = a.ingest([corpus])
+        assert report.added == len(ARTICLES)
+        out[name] = a
+    yield out
+    for a in out.values():
+        a.close()
+
+
+def run(lib, q, filters=Filters(), **kw):
+    return lib.engine.search(compile_query(q).query, filters, **kw)
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_engines_return_the_same_hits_with_close_scores(libs, q):
+    w, t = (run(libs[n], q, limit=20) for n in ("whoosh", "tantivy"))
+    assert w.total == t.total
+    assert dict(w.hits).keys() == dict(t.hits).keys()
+    for doc_id, score in w.hits:
+        assert dict(t.hits)[doc_id] == pytest.approx(score, rel=0.15)
+
+
+@pytest.mark.parametrize("name", list(ENGINES))
+def test_phrase_with_a_stop_word_keeps_its_gap(libs, name):
+    lib = libs[name]
+    assert [i for i, _ in run(lib, '"مخيم في اليرموك"').hits][0] in {"n1", "n5"}
+    found = {i for i, _ in run(lib, '"مخيم في اليرموك"').hits}
+    assert found == {"n1", "n5"}
+    # without the stop word, the words must be adjacent: only n1 has them so
+    assert {i for i, _ in run(lib, '"مخيم اليرموك"').hits} == {"n1"}
+
+
+@pytest.mark.parametrize("name", list(ENGINES))
+def test_filters_and_date_sort(libs, name):
+    lib = libs[name]
+    q = "مفاوضات"
+    assert {i for i, _ in run(lib, q, Filters(source="bbc")).hits} == {"n3"}
+    assert {i for i, _ in run(lib, q, Filters(category="politics")).hits} == {"n2"}
+    assert {i for i, _ in run(lib, q, Filters(since=20180101, until=20181231)).hits} == {"n2", "n4"}
+    newest = run(lib, q, sort="newest")
+    assert [i for i, _ in newest.hits] == ["n2", "n4", "n3"]
+    assert [i for i, _ in run(lib, q, sort="oldest").hits] == ["n3", "n4", "n2"]
+    assert [i for i, _ in run(lib, q, sort="newest", limit=1, offset=1).hits] == ["n4"]
+    assert newest.total == 3
+    # filters do not change the scores
+    plain = dict(run(lib, q).hits)
+    for doc_id, score in run(lib, q, Filters(since=20180101)).hits:
+        assert score == pytest.approx(plain[doc_id])
+
+
+@pytest.mark.parametrize("name", list(ENGINES))
+def test_count_and_facets_over_the_result_set(libs, name):
+    e = libs[name].engine
+    assert e.count() == 5
+    q = compile_query("مخيم").query
+    assert e.count(q) == 2
+    assert e.count(q, Filters(source="cnn")) == 1
+    everything = e.facets(None)
+    assert set(everything) == set(FACETS)
+    assert everything["source"] == {"bbc": 2, "cnn": 2, "skynews": 1}
+    assert everything["year"] == {"2018": 3, "2017": 1}
+    assert everything["month"] == {"2018-05": 2, "2017-01": 1, "2018-06": 1}
+    f = e.facets(compile_query("مفاوضات").query, Filters(since=20180101))
+    assert f["source"] == {"cnn": 1, "skynews": 1}
+    assert f["category"] == {"economy": 1, "politics": 1}
+    assert e.facets(compile_query("غير_موجود").query) == {k: {} for k in FACETS}
+
+
+@pytest.mark.parametrize("name", list(ENGINES))
+def test_update_and_delete(tmp_path, name):
+    from index.views import IndexDoc
+    e = ENGINES[name].create(tmp_path / name)
+    doc = IndexDoc("x", {"body_exact": [("قديم", 0)], "body_stem": [("قديم", 0)], "body_root": [("قدم", 0)]},
+                   source="a", day=20200101)
+    e.add_all([doc])
+    with e.writer() as w:
+        w.upsert(IndexDoc("x", {"body_exact": [("جديد", 0)], "body_stem": [("جديد", 0)],
+                                "body_root": [("جدد", 0)]}, source="b", day=20200101))
+    from index.query import ir
+    assert e.count() == 1
+    assert e.search(ir.TermQ("body_exact", "قديم"), Filters()).total == 0
+    assert e.search(ir.TermQ("body_exact", "جديد"), Filters()).hits[0][0] == "x"
+    assert e.facets(None)["source"] == {"b": 1}
+    with e.writer() as w:
+        w.delete("x")
+    assert e.count() == 0
+    e.close()
+
+
+def test_gaps_are_filled_for_tantivy():
+    assert joined([("a", 0), ("b", 2), ("c", 3)]) == "a _ b c"
+    assert joined([("a", 0), ("b", 1)]) == "a b"
+    assert joined([]) == ""
+
+
+def test_init_and_migrate_keep_results(runner, tmp_path, corpus):
+    home = tmp_path / "h"
+    r = runner.invoke(main, ["--home", str(home), "init", "--engine", "tantivy"])
+    assert r.exit_code == 0 and "tantivy" in r.output
+    r = runner.invoke(main, ["--home", str(home), "ingest", str(corpus)])
+    assert r.exit_code == 0, r.output
+    with Arshif(home) as a:
+        assert a.stats()["engine"] == "tantivy"
+        before = [h.article.id for h in a.search("مفاوضات").hits]
+    # an archive keeps its engine: asking for another one names the migrate command
+    r = runner.invoke(main, ["--home", str(home), "init", "--engine", "whoosh"])
+    assert r.exit_code == 2 and "arshif migrate --engine whoosh" in r.output
+    r = runner.invoke(main, ["--home", str(home), "migrate", "--engine", "whoosh"])
+    assert r.exit_code == 0, r.output
+    assert "indexed 5" in r.output
+    with Arshif(home) as a:
+        assert a.stats()["engine"] == "whoosh"
+        assert a.stats()["indexed"] == 5
+        assert [h.article.id for h in a.search("مفاوضات").hits] == before
+    with pytest.raises(ArshifError, match="unknown engine"):
+        Arshif(home, engine="lucene")
