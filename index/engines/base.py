@@ -110,6 +110,15 @@ class Engine(ABC):
         then by value; a facet with no values maps to ``{}``."""
 
     @abstractmethod
+    def terms(self, field: str, prefix: str = "") -> list[tuple[str, int]]:
+        """Every term of the text field ``field`` that starts with ``prefix``, with its
+        document frequency (for wildcard expansion and "did you mean")."""
+
+    @abstractmethod
+    def doc_frequency(self, field: str, term: str) -> int:
+        """How many documents have ``term`` in the text field ``field``."""
+
+    @abstractmethod
     def size_bytes(self) -> int:
         """The size of the index on disk."""
 

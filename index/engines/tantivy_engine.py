@@ -190,5 +190,17 @@ class TantivyEngine(Engine):
         return {f: sorted_counts({b["key"]: b["doc_count"] for b in res.get(f, {}).get("buckets", [])})
                 for f in FACETS}
 
+    def terms(self, field: str, prefix: str = "") -> list[tuple[str, int]]:
+        try:
+            return [(t, int(n)) for t, n in self._ix.searcher().terms_with_prefix(field, prefix)]
+        except ValueError:  # not a text field of the schema
+            return []
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        try:
+            return int(self._ix.searcher().doc_freq(field, term))
+        except ValueError:
+            return 0
+
     def size_bytes(self) -> int:
         return dir_size(self.path)

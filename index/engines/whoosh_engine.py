@@ -234,6 +234,20 @@ class WhooshEngine(Engine):
         r = s.search(q, limit=1, filter=filter_query(filters), groupedby=groups)
         return {f: sorted_counts(r.groups(f)) for f in FACETS}
 
+    def terms(self, field: str, prefix: str = "") -> list[tuple[str, int]]:
+        r = self.searcher().reader()
+        if field not in r.schema:
+            return []
+        out = []
+        for t in r.expand_prefix(field, prefix):
+            t = t.decode("utf-8") if isinstance(t, bytes) else t
+            out.append((t, r.doc_frequency(field, t)))
+        return out
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        r = self.searcher().reader()
+        return r.doc_frequency(field, term) if field in r.schema else 0
+
     def size_bytes(self) -> int:
         return dir_size(self.path)
 

@@ -26,7 +26,7 @@ from . import dates, ir
 from .parser import Group, Node, Phrase, Word, parse
 
 MAX_EXPANSIONS = 50
-MIN_WILDCARD_PREFIX = 2
+MIN_WILDCARD_PREFIX = 2  # letters before a "*" (one is enough before "?")
 _WILD = re.compile(r"[*?؟]")
 
 
@@ -166,9 +166,10 @@ class _Compiler:
     def wildcard(self, w: Word, negated: bool) -> ir.Query | None:
         pattern = normalize(w.text).rstrip("?؟")
         prefix = _WILD.split(pattern, 1)[0]
-        if len(prefix) < MIN_WILDCARD_PREFIX:
-            self.messages.append(f"'{w.text}': a wildcard needs {MIN_WILDCARD_PREFIX} letters before it; "
-                                 "searched as a word")
+        need = MIN_WILDCARD_PREFIX if "*" in pattern else 1
+        if len(prefix) < need:
+            self.messages.append(f"'{w.text}': a wildcard needs {need} letter{'s' if need > 1 else ''} "
+                                 "before it; searched as a word")
             return self.word(Word(_WILD.sub("", w.text), field=w.field), negated)
         if self.lexicon is None:
             return self.word(Word(_WILD.sub("", w.text), field=w.field), negated)
