@@ -7,8 +7,10 @@ in order: exact > stem > root.  Titles count more than bodies.
 
 Beyond single words:
 
-* stop and question words (في، من، ما، متى …) count for little when the
-  query has other words (:data:`STOPWORD_WEIGHT`), and fully when it has none;
+* stop words (في، من، ما، متى …) and the interrogatives of
+  :data:`QUESTION_WORDS` (لماذا، ماهي …, which the stop list lacks) are
+  searched as typed only, and count for little when the query has other
+  words (:data:`STOPWORD_WEIGHT`), fully when it has none;
 * query words that stand near each other in an article add a proximity
   bonus (:data:`PROXIMITY_WEIGHT`, within :data:`PROXIMITY_SLOP` positions);
 * phrases in quotes count double (:data:`PHRASE_BOOST`).
@@ -25,6 +27,12 @@ TEXT_FIELDS = tuple(FIELD_WEIGHTS)
 MODES = ("all", "exact", "stem", "root")
 
 STOPWORD_WEIGHT = 0.3
+# Interrogatives (normalized) as people type them, fused forms included, and
+# the bare article "ال" left by a stray space.  Query side only.
+QUESTION_WORDS = frozenset({
+    "لماذا", "ماذا", "ماهي", "ماهو", "ماهم", "مالذي", "ماالذي", "متي", "كيف", "اين", "هل",
+    "كم", "من", "ما", "اي", "ايهما", "ايها", "بكم", "لمن", "لما", "ال",
+})
 PROXIMITY_WEIGHT = 0.0
 PROXIMITY_SLOP = 3
 PHRASE_BOOST = 2.0

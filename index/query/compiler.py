@@ -114,7 +114,7 @@ class _Compiler:
                 continue
             should = []
             for view in self.views:
-                if t.stop and view != "exact":
+                if is_stop(t) and view != "exact" and (soft or t.stop):
                     continue
                 term = {"exact": t.normalized, "stem": t.stem, "root": t.root}[view]
                 if not negated:
@@ -206,7 +206,7 @@ class _Compiler:
         for w in words:
             if w.kind != "word" or w.field:
                 continue
-            stems.extend(t.stem for t in analyzer.analyze(w.text) if not t.stop)
+            stems.extend(t.stem for t in analyzer.analyze(w.text) if not is_stop(t))
         out = []
         for a, b in zip(stems, stems[1:]):
             if a != b:
@@ -224,11 +224,16 @@ def _any(queries) -> ir.Query:
     return qs[0] if len(qs) == 1 else ir.BoolQ(should=qs)
 
 
+def is_stop(t) -> bool:
+    """A token that says nothing about the topic: a stop word or an interrogative."""
+    return t.stop or t.normalized in ranking.QUESTION_WORDS
+
+
 def _only_stop(n: Node) -> bool:
     if not isinstance(n, Word) or n.kind != "word":
         return False
     toks = analyzer.analyze(n.text)
-    return bool(toks) and all(t.stop for t in toks)
+    return bool(toks) and all(is_stop(t) for t in toks)
 
 
 def _filters(raw: dict[str, str], messages: list[str]) -> ir.Filters:
