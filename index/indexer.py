@@ -9,16 +9,20 @@ are indexed twice (an update, harmless), never that one is missed.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from archive.store import Store
 
 from .engines import DEFAULT_ENGINE, ENGINES, Engine
-from .views import index_doc
+from .views import IndexDoc, index_docs
 
-BATCH = 1000
+BATCH = 500
+MAX_WORKERS = 4
 BULK = 5000  # from this many changes on, the engine writes in bulk mode (several processes)
 
 
@@ -67,6 +71,32 @@ def open_engine(index_dir: Path, name: str | None = None, create: bool = False) 
     return cls(path)
 
 
+def _analyzed(store: Store, ids: list[str], workers: int) -> Iterator[tuple[list[str], dict, list[IndexDoc]]]:
+    """``(chunk of ids, their articles, their IndexDocs)``, in order.
+
+    Analysis is the costliest step of indexing; for a big batch it runs in
+    ``workers`` processes (each with its own word cache) while this process
+    reads the archive and feeds the engine."""
+    chunks = [ids[i:i + BATCH] for i in range(0, len(ids), BATCH)]
+    if workers <= 1:
+        for chunk in chunks:
+            articles = store.get_many(chunk)
+            yield chunk, articles, index_docs(list(articles.values()))
+        return
+    ctx = multiprocessing.get_context("spawn")  # safe in a threaded web server, unlike fork
+    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+        pending: deque = deque()
+        for chunk in chunks:
+            articles = store.get_many(chunk)
+            pending.append((chunk, articles, pool.submit(index_docs, list(articles.values()))))
+            if len(pending) > 2 * workers:
+                c, a, fut = pending.popleft()
+                yield c, a, fut.result()
+        while pending:
+            c, a, fut = pending.popleft()
+            yield c, a, fut.result()
+
+
 def sync(store: Store, engine: Engine, state: IndexState,
          progress: Callable[[int], None] | None = None) -> int:
     """Apply the archive's changes since the state's seq; return how many articles were indexed."""
@@ -74,17 +104,18 @@ def sync(store: Store, engine: Engine, state: IndexState,
     if state.seq >= target:
         return 0
     ids = store.changed_since(state.seq)
+    bulk = len(ids) >= BULK
+    workers = min(os.cpu_count() or 1, MAX_WORKERS) if bulk else 1
     done = 0
-    with engine.writer(bulk=len(ids) >= BULK) as w:
-        for i in range(0, len(ids), BATCH):
-            chunk = ids[i:i + BATCH]
-            articles = store.get_many(chunk)
+    with engine.writer(bulk=bulk) as w:
+        for chunk, articles, docs in _analyzed(store, ids, workers):
+            by_id = {d.id: d for d in docs}
             for doc_id in chunk:
-                a = articles.get(doc_id)
-                if a is None:
+                d = by_id.get(doc_id)
+                if d is None:
                     w.delete(doc_id)
                 else:
-                    w.upsert(index_doc(a))
+                    w.upsert(d)
             done += len(chunk)
             if progress:
                 progress(len(chunk))

@@ -13,6 +13,7 @@ from datetime import date as _date
 from archive.records import Article
 
 from .analysis import analyzer
+from .analysis.tokenize import spans
 from .ranking import TEXT_FIELDS, field_name
 
 
@@ -39,14 +40,27 @@ def day_number(iso: str | None) -> int:
 def index_doc(article: Article) -> IndexDoc:
     doc = IndexDoc(article.id, source=article.source, category=article.category,
                    day=day_number(article.date))
+    word = analyzer.word
     for f in TEXT_FIELDS:
+        # The loop of Analyzer.tokens without building a Token per word: the
+        # same words, positions and views, about twice as fast.
         exact, stem, root = [], [], []
-        for t in analyzer.tokens(getattr(article, f) or ""):
-            exact.append((t.normalized, t.pos))
-            if not t.stop:
-                stem.append((t.stem, t.pos))
-                root.append((t.root, t.pos))
+        pos = 0
+        for surface, _, _ in spans(getattr(article, f) or ""):
+            a = word(surface)
+            if not a.normalized:
+                continue
+            exact.append((a.normalized, pos))
+            if not a.stop:
+                stem.append((a.stem, pos))
+                root.append((a.root, pos))
+            pos += 1
         doc.terms[field_name(f, "exact")] = exact
         doc.terms[field_name(f, "stem")] = stem
         doc.terms[field_name(f, "root")] = root
     return doc
+
+
+def index_docs(articles: list[Article]) -> list[IndexDoc]:
+    """:func:`index_doc` for a batch (the unit of work of the indexing processes)."""
+    return [index_doc(a) for a in articles]

@@ -154,3 +154,13 @@ def test_init_and_migrate_keep_results(runner, tmp_path, corpus):
         assert [h.article.id for h in a.search("مفاوضات").hits] == before
     with pytest.raises(ArshifError, match="unknown engine"):
         Arshif(home, engine="lucene")
+
+
+def test_lexicon_lists_terms_with_a_prefix_most_frequent_first(libs):
+    w, t = (libs[n].engine.terms("body_stem", "مخي") for n in ("whoosh", "tantivy"))
+    assert w == t
+    assert w and all(term.startswith("مخي") for term, _ in w)
+    assert w[0][1] >= w[-1][1]
+    assert libs["whoosh"].engine.terms("body_stem", "") == libs["tantivy"].engine.terms("body_stem", "")
+    assert libs["whoosh"].engine.terms("no_such_field", "x") == []
+    assert libs["tantivy"].engine.terms("no_such_field", "x") == []

@@ -12,6 +12,7 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Iterator, NamedTuple
 
+from . import morph
 from .normalize import normalize
 from .root import root
 from .stem import light_stem
@@ -64,6 +65,10 @@ class Analyzer:
         n = normalize(surface)
         if is_stopword(n):
             return WordAnalysis(n, n, n, True)
+        if n and "\u0621" <= n[0] <= "\u064A":
+            m = morph.analyze(n)
+            if m is not None:
+                return WordAnalysis(n, m[0], m[1], False)
         s = light_stem(n)
         return WordAnalysis(n, s, root(s), False)
 

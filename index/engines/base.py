@@ -14,6 +14,8 @@ What an engine offers:
   relevance or date), :meth:`Engine.count` (how many documents match) and
   :meth:`Engine.facets` (how many matching documents per source, category,
   year and month);
+* the lexicon: :meth:`Engine.terms` (a field's terms with a prefix, and
+  their document frequencies);
 * housekeeping: :meth:`Engine.size_bytes`, :meth:`Engine.close`.
 
 Scores follow BM25 (k1 = 1.2, b = 0.75, Lucene's idf) in every engine, and a
@@ -111,12 +113,12 @@ class Engine(ABC):
 
     @abstractmethod
     def terms(self, field: str, prefix: str = "") -> list[tuple[str, int]]:
-        """Every term of the text field ``field`` that starts with ``prefix``, with its
-        document frequency (for wildcard expansion and "did you mean")."""
+        """``(term, document frequency)`` of every term of ``field`` that starts with
+        ``prefix``, most frequent first (the compiler's lexicon, for wildcards)."""
 
     @abstractmethod
     def doc_frequency(self, field: str, term: str) -> int:
-        """How many documents have ``term`` in the text field ``field``."""
+        """How many documents have ``term`` in the text field ``field`` (for "did you mean")."""
 
     @abstractmethod
     def size_bytes(self) -> int:

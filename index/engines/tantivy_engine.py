@@ -192,9 +192,10 @@ class TantivyEngine(Engine):
 
     def terms(self, field: str, prefix: str = "") -> list[tuple[str, int]]:
         try:
-            return [(t, int(n)) for t, n in self._ix.searcher().terms_with_prefix(field, prefix)]
-        except ValueError:  # not a text field of the schema
+            out = self._ix.searcher().terms_with_prefix(field, prefix)
+        except ValueError:
             return []
+        return sorted(((t, int(n)) for t, n in out), key=lambda x: (-x[1], x[0]))
 
     def doc_frequency(self, field: str, term: str) -> int:
         try:

@@ -258,11 +258,9 @@ class WhooshEngine(Engine):
         r = self.searcher().reader()
         if field not in r.schema:
             return []
-        out = []
-        for t in r.expand_prefix(field, prefix):
-            t = t.decode("utf-8") if isinstance(t, bytes) else t
-            out.append((t, r.doc_frequency(field, t)))
-        return out
+        out = [(t.decode("utf-8") if isinstance(t, bytes) else t, r.doc_frequency(field, t))
+               for t in r.expand_prefix(field, prefix)]
+        return sorted(out, key=lambda x: (-x[1], x[0]))
 
     def doc_frequency(self, field: str, term: str) -> int:
         r = self.searcher().reader()

@@ -1,0 +1,254 @@
+"""Search at archive scale: both engines and Lucene side by side, at several archive sizes.
+
+For each size N (10k, 72.7k = every news article in ``shared/data``, and
+optionally 300k), the script writes a corpus of N articles (the real news
+corpora interleaved; beyond 72,716, copies with new ids and the sentences of
+each body shuffled), then for each engine, in a fresh process:
+
+* ingest + index through :class:`index.api.Arshif` (the archive included):
+  docs/s;
+* the index size on disk;
+* the 2,996 news queries of ``bench/lucene/prep_shared_data.py`` (TREC-2002
+  titles and descriptions, MIRACL questions), top 10 *with snippets*,
+  in process, after one untimed warm-up pass over the first 300: p50, p95,
+  p99 and mean latency in ms;
+* the peak memory (max RSS) of the process.
+
+Lucene (``shared/bench/lucene``, ArabicAnalyzer + BM25) runs the same corpus
+and queries (top 10, ids only).  With ``--quality`` the script also gives
+MRR@10 on ARCD and XQuAD-ar for each engine.
+
+    python bench/scale.py --sizes 10000 72716 [--engines whoosh tantivy lucene] [--quality]
+
+Corpora and indexes go to ``~/.cache/arshif-bench`` (``--work``); nothing is
+written into the repository.  Timings on a shared machine are noisy.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+DATA = SHARED / "data"
+LUCENE = SHARED / "bench" / "lucene"
+CORPORA = [DATA / "saudinewsnet" / "saudinewsnet.jsonl.gz",
+           DATA / "antcorpus-v1.1" / "antcorpus_v1.1_jawharafm.jsonl.gz",
+           DATA / "antcorpus-multisource-v2.1" / "antcorpus_multisource_v2.1.jsonl.gz"]
+SENTENCE = re.compile(r"[^.!?؟\n]+[.!?؟]*\s*")
+
+
+def real_articles():
+    """The news corpora interleaved (one article from each in turn), so every prefix is a mix."""
+    streams = [(json.loads(l) for l in gzip.open(p, "rt", encoding="utf-8")) for p in CORPORA]
+    while streams:
+        for s in list(streams):
+            try:
+                yield next(s)
+            except StopIteration:
+                streams.remove(s)
+
+
+def make_corpus(n: int, work: Path) -> Path:
+    path = work / f"corpus-{n}.jsonl"
+    if path.exists():
+        return path
+    real = list(real_articles())
+    rng = random.Random(n)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        for i in range(n):
+            a = dict(real[i % len(real)])
+            copy = i // len(real)
+            if copy:
+                a["id"] = f"{a['id']}~{copy}"
+                sentences = SENTENCE.findall(a.get("body") or "")
+                rng.shuffle(sentences)
+                a["body"] = "".join(sentences)
+            f.write(json.dumps(a, ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
+    return path
+
+
+def queries(work: Path) -> Path:
+    tsv = work / "news-queries.tsv"
+    if not tsv.exists():
+        subprocess.run([sys.executable, str(LUCENE / "prep_shared_data.py"), str(DATA), str(work)],
+                       check=True, stdout=subprocess.DEVNULL)
+    return tsv
+
+
+def read_tsv(path: Path) -> list[tuple[str, str]]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        qid, _, text = line.partition("\t")
+        out.append((qid, text))
+    return out
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+# -- one engine, in its own process ------------------------------------------
+def run_engine(engine: str, corpus: Path, tsv: Path, home: Path) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from index.api import Arshif
+    shutil.rmtree(home, ignore_errors=True)
+    started = time.perf_counter()
+    with Arshif(home, engine=engine) as a:
+        report = a.ingest([corpus])
+    took = time.perf_counter() - started
+    n = report.added + report.updated + report.unchanged
+    out = {"engine": engine, "docs": n, "ingest_s": round(took, 1), "docs_per_s": round(n / took),
+           "index_mb": None, "failures": len(report.failures)}
+    qs = [q for _, q in read_tsv(tsv)]
+    with Arshif(home) as a:
+        out["index_mb"] = round(a.engine.size_bytes() / 1e6, 1)
+        for q in qs[:300]:
+            a.search(q)
+        times, engine_times, zero = [], [], 0
+        for q in qs:
+            t0 = time.perf_counter()
+            r = a.search(q)
+            times.append((time.perf_counter() - t0) * 1000)
+            zero += not r.hits
+    out.update({"p50_ms": round(pct(times, 50), 2), "p95_ms": round(pct(times, 95), 2),
+                "p99_ms": round(pct(times, 99), 2), "mean_ms": round(statistics.mean(times), 2),
+                "zero_hits": zero,
+                "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)})
+    return out
+
+
+def mrr(engine: str, name: str, work: Path) -> float:
+    """MRR@10 of ``engine`` on a passage-retrieval set (``arcd`` or ``xquad-ar``)."""
+    sys.path.insert(0, str(ROOT))
+    from index.api import Arshif
+    home = work / f"q-{name}-{engine}"
+    shutil.rmtree(home, ignore_errors=True)
+    rel: dict[str, set[str]] = {}
+    for line in (work / f"{name}.qrels").read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) >= 4 and parts[3] != "0":
+            rel.setdefault(parts[0], set()).add(parts[2])
+    total = 0.0
+    with Arshif(home, engine=engine) as a:
+        a.ingest([work / f"{name}.jsonl"])
+        qs = [(qid, q) for qid, q in read_tsv(work / f"{name}.tsv") if qid in rel]
+        for qid, q in qs:
+            ids = [h.article.id for h in a.search(q, limit=10).hits]
+            total += next((1 / (i + 1) for i, d in enumerate(ids) if d in rel[qid]), 0.0)
+    return round(total / len(qs), 4)
+
+
+# -- Lucene --------------------------------------------------------------------
+def run_lucene(corpus: Path, tsv: Path, index: Path) -> dict:
+    shutil.rmtree(index, ignore_errors=True)
+    env = {**os.environ, "JAVA_OPTS": os.environ.get("JAVA_OPTS", "-Xms1g -Xmx2g")}
+    r = subprocess.run([str(LUCENE / "run.sh"), "index", str(corpus), str(index)],
+                       capture_output=True, text=True, env=env, check=True)
+    stats = dict(zip(*[l.split("\t") for l in r.stdout.strip().splitlines()[-2:]])) \
+        if "\t" in r.stdout else {}
+    t0 = time.perf_counter()
+    s = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M", str(LUCENE / "run.sh"), "search", str(index),
+                        str(tsv), "10", "--warmup", "1"],
+                       capture_output=True, text=True, env=env, check=True)
+    out = {"engine": "lucene", "docs": int(stats.get("docs", 0) or 0),
+           "docs_per_s": round(float(stats.get("docs_per_s", 0) or 0)),
+           "index_mb": round(int(stats.get("index_bytes", 0) or 0) / 1e6, 1)}
+    for key in ("p50", "p95", "p99", "mean"):
+        m = re.search(rf"{key}\D*([\d.]+)", s.stderr)
+        out[f"{key}_ms"] = float(m.group(1)) if m else None
+    m = re.search(r"MAXRSS (\d+)", s.stderr)
+    out["max_rss_mb"] = round(int(m.group(1)) / 1024) if m else None
+    out["search_s"] = round(time.perf_counter() - t0, 1)
+    return out
+
+
+def child(args) -> None:
+    """Entry point of the per-engine subprocess: prints one JSON line."""
+    work = Path(args.work)
+    if args.child == "mrr":
+        print(json.dumps({n: mrr(args.engine, n, work) for n in ("arcd", "xquad-ar")}))
+    else:
+        print(json.dumps(run_engine(args.engine, Path(args.corpus), Path(args.tsv),
+                                    work / f"home-{args.engine}-{Path(args.corpus).stem}")))
+
+
+def in_subprocess(*extra) -> dict:
+    r = subprocess.run([sys.executable, __file__, *extra], capture_output=True, text=True)
+    if r.returncode:
+        return {"error": r.stderr.strip().splitlines()[-1] if r.stderr.strip() else f"exit {r.returncode}"}
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+COLUMNS = ("engine", "docs", "docs_per_s", "index_mb", "p50_ms", "p95_ms", "p99_ms", "mean_ms", "max_rss_mb")
+
+
+def table(rows: list[dict]) -> str:
+    head = "| size | " + " | ".join(COLUMNS) + " |"
+    lines = [head, "|" + "---|" * (len(COLUMNS) + 1)]
+    for r in rows:
+        lines.append(f"| {r['size']} | " + " | ".join(str(r.get(c, r.get("error", ""))) for c in COLUMNS) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", nargs="+", type=int, default=[10_000, 72_716])
+    ap.add_argument("--engines", nargs="+", default=["whoosh", "tantivy", "lucene"])
+    ap.add_argument("--quality", action="store_true", help="also MRR@10 on ARCD and XQuAD-ar per engine")
+    ap.add_argument("--work", default=str(Path.home() / ".cache" / "arshif-bench"))
+    ap.add_argument("--json", help="also write the rows to this file")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--engine", help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", help=argparse.SUPPRESS)
+    ap.add_argument("--tsv", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        return child(args)
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    tsv = queries(work)
+    print(f"# {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}", flush=True)
+    rows = []
+    for n in args.sizes:
+        corpus = make_corpus(n, work)
+        for e in args.engines:
+            if e == "lucene":
+                try:
+                    row = run_lucene(corpus, tsv, work / f"lucene-{n}")
+                except (subprocess.CalledProcessError, OSError) as err:
+                    row = {"engine": "lucene", "error": str(err)}
+            else:
+                row = in_subprocess("--child", "run", "--engine", e, "--corpus", str(corpus),
+                                    "--tsv", str(tsv), "--work", str(work))
+                row.setdefault("engine", e)
+            row["size"] = n
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    print(table(rows))
+    if args.quality:
+        for e in [e for e in args.engines if e != "lucene"]:
+            print(e, "MRR@10", in_subprocess("--child", "mrr", "--engine", e, "--work", str(work)), flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""A lexicon of Arabic lemmas and their roots, for dictionary-checked stemming.
+
+A light stemmer that only cuts affixes by rule cannot tell the dual ending of
+مفاوضان from the last letters of لبنان, nor join a broken plural (قوات، دول)
+to its singular.  A dictionary can: Arramooz (the ``arramooz-pysqlite``
+package, GPL, Taha Zerrouki) lists about 30,000 nouns and 14,000 verbs with
+their roots, which plurals are broken plurals of which singular, and which
+inflections each noun accepts.  This module turns it into three in-memory
+tables, keyed by the normalized (see :func:`.normalize.normalize`) form:
+
+* :data:`NOUNS` – form → tuple of :class:`Entry` (lemma, root, flags);
+* :data:`VERBS` – past-tense form → tuple of :class:`Entry`;
+* :func:`frequency` – how common a form is in the dictionary's word
+  frequency list (used only to break ties).
+
+Loading reads the package's SQLite files once per process (about a tenth of
+a second) and is thread-safe.  Nothing here reads any evaluation data.
+"""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass
+from importlib import resources
+
+from .normalize import normalize, strip_marks
+
+# Noun flags (columns of Arramooz's ``nouns`` table).
+FEMININE = 1        # takes ة
+DUAL = 2            # takes ان / ين
+MASC_PLURAL = 4     # takes ون / ين
+FEM_PLURAL = 8      # takes ات
+PRONOUN = 16        # takes pronoun suffixes
+ARTICLE = 32        # takes ال (and كال)
+PROPER = 64         # a proper noun (place, month, …): never cut
+BROKEN = 128        # the form is a broken plural of the lemma
+VERB = 256          # a verb entry
+
+_HAMZA = str.maketrans({"أ": "ء", "إ": "ء", "ؤ": "ء", "ئ": "ء", "آ": "ء"})
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    lemma: str   # normalized lemma (singular noun, or past-tense verb)
+    root: str    # consonantal root, hamza folded to ء
+    flags: int
+
+
+NOUNS: dict[str, tuple[Entry, ...]] = {}
+VERBS: dict[str, tuple[Entry, ...]] = {}
+_FREQ: dict[str, int] = {}
+_lock = threading.Lock()
+_loaded = False
+
+
+def _norm(vocalized_or_plain: str) -> str:
+    return normalize(strip_marks(vocalized_or_plain or "").strip())
+
+
+def _root(r: str) -> str:
+    r = strip_marks(r or "").strip()
+    return r.translate(_HAMZA) if r else ""
+
+
+def _db(name: str) -> sqlite3.Connection:
+    path = resources.files("arramooz") / "data" / name
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def _add(table: dict, form: str, entry: Entry) -> None:
+    if not form:
+        return
+    old = table.get(form, ())
+    if entry not in old:
+        table[form] = old + (entry,)
+
+
+def load() -> None:
+    """Fill the tables (once per process)."""
+    global _loaded
+    if _loaded:
+        return
+    with _lock:
+        if _loaded:
+            return
+        nouns: dict[str, tuple[Entry, ...]] = {}
+        verbs: dict[str, tuple[Entry, ...]] = {}
+        freq: dict[str, int] = {}
+        con = _db("arabicdictionary.sqlite")
+        try:
+            rows = con.execute(
+                "SELECT unvocalized, root, wordtype, number, single, broken_plural,"
+                " feminable, dualable, masculin_plural, feminin_plural, hm_suffix,"
+                " kal_prefix FROM nouns ORDER BY id")
+            for (form, root, wtype, number, single, broken, fem, dual, mpl, fpl,
+                 hm, kal) in rows:
+                del single
+                form_n = _norm(form)
+                root_n = _root(root) or form_n
+                flags = ((FEMININE if fem else 0) | (DUAL if dual else 0)
+                         | (MASC_PLURAL if mpl else 0) | (FEM_PLURAL if fpl else 0)
+                         | (PRONOUN if hm else 0) | (ARTICLE if kal else 0)
+                         | (PROPER if (wtype or "").startswith("علم") else 0))
+                # A broken plural is its own lemma (أعمال is not عمل), as in
+                # the usual lemma conventions; the root view joins them.
+                if number == "جمع تكسير":
+                    flags = (flags | BROKEN) & ~(FEMININE | DUAL | MASC_PLURAL | FEM_PLURAL)
+                _add(nouns, form_n, Entry(form_n, root_n, flags))
+                for plural in (broken or "").split(";"):
+                    _add(nouns, _norm(plural), Entry(_norm(plural), root_n,
+                                                     PRONOUN | ARTICLE | BROKEN))
+            for form, root in con.execute("SELECT unvocalized, root FROM verbs ORDER BY id"):
+                form_n = _norm(form)
+                _add(verbs, form_n, Entry(form_n, _root(root) or form_n, VERB))
+        finally:
+            con.close()
+        con = _db("wordfreq.sqlite")
+        try:
+            for form, n in con.execute("SELECT unvocalized, freq FROM wordfreq"):
+                f = _norm(form)
+                freq[f] = max(freq.get(f, 0), int(n or 0))
+        finally:
+            con.close()
+        NOUNS.update(nouns)
+        VERBS.update(verbs)
+        _FREQ.update(freq)
+        _loaded = True
+
+
+def frequency(form: str) -> int:
+    load()
+    return _FREQ.get(form, 0)

@@ -1,0 +1,156 @@
+"""Dictionary-checked segmentation: a word → its lemma-like stem and root.
+
+Arabic glues conjunctions, prepositions, the article, verb markers and
+pronouns onto a word (وبالمفاوضات، سيعلمونكم، حكومتها).  This module lists
+every way a normalized word can be cut into *proclitics + core + suffixes*,
+for nouns and for verbs, keeps the cuts whose core the :mod:`.lexicon` knows
+(with the inflection that entry accepts), and picks the one with the
+longest core, then the most common lemma.  The answer is the lemma (a broken
+plural gives its singular: قوات → قوة), without its feminine ending so that
+masculine and feminine forms meet (مسافر، مسافرة), and the lemma's root.
+
+Words the dictionary does not know (names, new words) return ``None``; the
+caller then falls back to the rule-based :func:`.stem.light_stem`.  Longest
+core first keeps names whole: لبنان is a country, not the dual of لبن.
+"""
+from __future__ import annotations
+
+from . import lexicon as lx
+
+# ---- nouns: proclitics (→ has article) and suffixes (→ inflection, pronoun?)
+_CONJ = ("", "و", "ف")
+_PREP = ("", "ب", "ك", "ل")
+NOUN_PREFIXES: dict[str, bool] = {}
+for c in _CONJ:
+    for p in _PREP:
+        NOUN_PREFIXES.setdefault(c + p, False)
+        NOUN_PREFIXES[c + ("لل" if p == "ل" else p + "ال")] = True
+
+_PRONOUNS = ("ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "كن", "ي", "نا")
+# inflection → (how it is written before a pronoun, flag the lemma needs)
+_INFL = {
+    "": ("", 0),
+    "ه": ("ت", lx.FEMININE),
+    "ات": ("ات", lx.FEM_PLURAL),
+    "ان": ("ا", lx.DUAL),
+    "ين": ("ي", lx.DUAL | lx.MASC_PLURAL),
+    "ون": ("و", lx.MASC_PLURAL),
+    "تان": ("تا", lx.DUAL | lx.FEMININE),
+    "تين": ("تي", lx.DUAL | lx.FEMININE),
+}
+# suffix string → list of (inflection, pronoun?)
+NOUN_SUFFIXES: dict[str, list[tuple[str, bool]]] = {}
+for infl, (bound, _flag) in _INFL.items():
+    NOUN_SUFFIXES.setdefault(infl, []).append((infl, False))
+    for pr in _PRONOUNS:
+        NOUN_SUFFIXES.setdefault(bound + pr, []).append((infl, True))
+NOUN_SUFFIXES.setdefault("ا", []).append(("", False))  # tanween alef: كتابا
+
+# ---- verbs
+_VERB_PRE: dict[str, bool] = {}  # prefix → imperfect?
+for c in _CONJ:
+    _VERB_PRE.setdefault(c, False)
+    for part in ("", "س", "ل"):
+        for imp in ("ي", "ت", "ن", "ا"):
+            _VERB_PRE[c + part + imp] = True
+_SUBJ_PAST = ("", "ت", "تا", "تم", "تما", "تن", "نا", "وا", "ا", "ن")
+_SUBJ_IMPF = ("", "ون", "ان", "ين", "وا", "ا", "ن", "ي")
+_OBJ = ("", "ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "كن", "ني", "نا")
+
+
+def _verb_suffixes(subjects) -> set[str]:
+    out = set()
+    for s in subjects:
+        for o in _OBJ:
+            if o and s == "وا":
+                out.add("و" + o)
+            elif o and s == "تم":
+                out.add("تمو" + o)
+            else:
+                out.add(s + o)
+    return out
+
+
+VERB_SUFFIX_PAST = _verb_suffixes(_SUBJ_PAST)
+VERB_SUFFIX_IMPF = _verb_suffixes(_SUBJ_IMPF)
+_MAXPRE = max(map(len, list(NOUN_PREFIXES) + list(_VERB_PRE)))
+_MAXSUF = max(map(len, list(NOUN_SUFFIXES) + list(VERB_SUFFIX_PAST | VERB_SUFFIX_IMPF)))
+
+MIN_CORE = 2
+# An imperfect-verb reading (تعلمون → علم) beats a one-letter-longer noun
+# reading (تعلم, the masdar) when its lemma is this many times more common.
+RATIO = 4
+
+
+def _lemma_stem(lemma: str) -> str:
+    """The stem shown for a lemma: without its feminine ending (مفاوضه → مفاوض)."""
+    if lemma.endswith("ه") and len(lemma) >= 4:
+        return lemma[:-1]
+    return lemma
+
+
+def _noun_entries(core: str, infl: str, article: bool, pronoun: bool):
+    need = _INFL[infl][1]
+    found = []
+    for e in lx.NOUNS.get(core, ()):
+        if e.flags & lx.PROPER and (infl or pronoun):
+            continue
+        if e.flags & lx.BROKEN:
+            if infl:
+                continue
+        elif need and not (e.flags & need):
+            continue
+        found.append(e)
+    if infl in ("ات", "تان", "تين"):  # مفاوضات → مفاوضة
+        found.extend(lx.NOUNS.get(core + "ه", ()))
+    return found
+
+
+def analyze(word: str) -> tuple[str, str] | None:
+    """``(stem, root)`` of a normalized Arabic word the dictionary knows, else ``None``."""
+    lx.load()
+    n = len(word)
+    best = None  # (core length, -affix pieces, freq, stem, root)
+    vbest = None  # best imperfect-verb reading: (core length, freq, lemma, root)
+    pres = [word[:i] for i in range(0, min(_MAXPRE, n - MIN_CORE) + 1)]
+    sufs = [word[n - j:] if j else "" for j in range(0, min(_MAXSUF, n - MIN_CORE) + 1)]
+    for pre in pres:
+        article = NOUN_PREFIXES.get(pre)
+        vimpf = _VERB_PRE.get(pre)
+        if article is None and vimpf is None:
+            continue
+        lp = len(pre)
+        for suf in sufs:
+            ls = len(suf)
+            if lp + ls > n - MIN_CORE:
+                continue
+            core = word[lp:n - ls]
+            if (lp or ls) and len(core) < 3:
+                continue
+            cands = []
+            if article is not None and suf in NOUN_SUFFIXES:
+                for infl, pron in NOUN_SUFFIXES[suf]:
+                    if article and pron:
+                        continue
+                    cands.extend(_noun_entries(core, infl, article, pron))
+            if vimpf is not None and not article:
+                if vimpf and suf in VERB_SUFFIX_IMPF:
+                    cands.extend(lx.VERBS.get(core, ()))
+                    cands.extend(lx.VERBS.get("ا" + core, ()))
+                elif not vimpf and suf in VERB_SUFFIX_PAST:
+                    cands.extend(lx.VERBS.get(core, ()))
+            for e in cands:
+                key = (len(core), -(lp > 0) - (ls > 0), lx.frequency(e.lemma), e.lemma, e.root)
+                if best is None or key > best:
+                    best = key
+            if vimpf and not article and len(core) >= 3:
+                for e in lx.VERBS.get(core, ()):
+                    f = lx.frequency(e.lemma)
+                    if vbest is None or (len(core), f) > vbest[:2]:
+                        vbest = (len(core), f, e.lemma, e.root)
+    if best is None:
+        return None
+    if (vbest is not None and vbest[0] == best[0] - 1
+            and vbest[1] >= RATIO * max(best[2], 1)):
+        return _lemma_stem(vbest[2]), vbest[3]
+    return _lemma_stem(best[3]), best[4]
