@@ -81,6 +81,11 @@ def _db(name: str) -> sqlite3.Connection:
 KEY = str.maketrans({"ؤ": "ء", "ئ": "ء"})
 
 
+def _sound_plural(plural: str, single: str) -> bool:
+    """طلبات of طلب، ذكريات of ذكرى، زيارات of زيارة: the singular + ات."""
+    return plural.endswith("ات") and plural[:-2] in (single, single[:-1])
+
+
 def _add(table: dict, form: str, entry: Entry) -> None:
     form = form.translate(KEY)
     if not form:
@@ -109,7 +114,6 @@ def load() -> None:
                 " kal_prefix FROM nouns ORDER BY id")
             for (form, root, wtype, number, single, broken, fem, dual, mpl, fpl,
                  hm, kal) in rows:
-                del single
                 form_n = _norm(form)
                 root_n = _root(root)
                 flags = ((FEMININE if fem else 0) | (DUAL if dual else 0)
@@ -117,13 +121,21 @@ def load() -> None:
                          | (PRONOUN if hm else 0) | (ARTICLE if kal else 0)
                          | (PROPER if (wtype or "").startswith("علم") else 0))
                 # A broken plural is its own lemma (أعمال is not عمل), as in
-                # the usual lemma conventions; the root view joins them.
+                # the usual lemma conventions; the root view joins them.  A
+                # "plural" that is only the singular + ات is a sound plural.
                 if number == "جمع تكسير":
+                    sing = _norm((single or "").split(";")[0])
+                    if sing and _sound_plural(form_n, sing):
+                        _add(nouns, form_n, Entry(sing, root_n, PRONOUN | ARTICLE))
+                        continue
                     flags = (flags | BROKEN) & ~(FEMININE | DUAL | MASC_PLURAL | FEM_PLURAL)
                 _add(nouns, form_n, Entry(form_n, root_n, flags))
                 for plural in (broken or "").split(";"):
-                    _add(nouns, _norm(plural), Entry(_norm(plural), root_n,
-                                                     PRONOUN | ARTICLE | BROKEN))
+                    plural = _norm(plural)
+                    if _sound_plural(plural, form_n):
+                        _add(nouns, plural, Entry(form_n, root_n, PRONOUN | ARTICLE))
+                    else:
+                        _add(nouns, plural, Entry(plural, root_n, PRONOUN | ARTICLE | BROKEN))
             for form, root in con.execute("SELECT unvocalized, root FROM verbs ORDER BY id"):
                 form_n = _norm(form)
                 _add(verbs, form_n, Entry(form_n, _root(root), VERB))

@@ -46,6 +46,7 @@ for infl, (bound, _flag) in _INFL.items():
     for pr in _PRONOUNS:
         NOUN_SUFFIXES.setdefault(bound + pr, []).append((infl, True))
 NOUN_SUFFIXES.setdefault("ا", []).append(("", False))  # tanween alef: كتابا
+NOUN_SUFFIXES.setdefault("و", []).append(("ون", False))  # construct plural: مستخدمو
 
 # ---- verbs
 _VERB_PRE: dict[str, bool] = {}  # prefix → imperfect?
@@ -90,8 +91,10 @@ def _lemma_stem(lemma: str) -> str:
     it (اقتصادي → اقتصاد، فلسطيني → فلسطين; short ones such as سوري stay)."""
     if lemma.endswith("ه") and len(lemma) >= 4:
         lemma = lemma[:-1]
-    if lemma.endswith("ي") and len(lemma) >= 5 and lemma[:-1] in lx.NOUNS:
-        lemma = lemma[:-1]
+    if lemma.endswith("ي") and len(lemma) >= 5:
+        base = lemma[:-1].translate(lx.KEY)
+        if base in lx.NOUNS:
+            lemma = lemma[:-1]
     return lemma
 
 
