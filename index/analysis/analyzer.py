@@ -19,6 +19,9 @@ from .stopwords import is_stopword
 from .tokenize import WORD
 
 
+_NO_HAMZA = frozenset("أإآؤئء")
+
+
 class WordAnalysis(NamedTuple):
     normalized: str
     stem: str
@@ -66,15 +69,18 @@ class Analyzer:
         if is_stopword(n):
             return WordAnalysis(n, n, n, True)
         if n and "\u0621" <= n[0] <= "\u064A":
-            m = morph.analyze(n)
+            m = morph.analyze(n, hamza=not _NO_HAMZA.isdisjoint(surface))
             if m is not None:
                 return WordAnalysis(n, m[0], m[1], False)
         # Unknown to the dictionary (often a name): the rule-based light stem,
         # and a root only if it is one the dictionary knows (بيروت stays whole).
         s = light_stem(n)
-        r = root(light_stem(normalize_keep_hamza(surface)))
+        h = normalize_keep_hamza(surface)
+        r = root(h)
         if r not in lexicon.ROOTS:
-            r = s
+            r = root(light_stem(h))
+            if r not in lexicon.ROOTS:
+                r = s
         return WordAnalysis(n, s, r, False)
 
     def tokens(self, text: str) -> Iterator[Token]:
