@@ -67,7 +67,7 @@ def register(app: Flask, settings: Settings) -> None:
     @app.after_request
     def log_request(resp):
         took = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-        log.info('%s "%s %s" %s %.1fms', request.remote_addr or "-", request.method,
-                 request.full_path.rstrip("?") if request.query_string else request.path,
-                 resp.status_code, took)
+        path = request.full_path if request.query_string else request.path
+        log.info('%s "%s %s%s" %s %.1fms', request.remote_addr or "-", request.method,
+                 request.script_root, path, resp.status_code, took)
         return resp

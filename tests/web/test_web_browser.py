@@ -13,10 +13,9 @@ import threading
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import waitress
 from playwright.sync_api import expect, sync_playwright
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, LiveServer
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -73,10 +72,9 @@ def arshif_url(web_home, host_server):
     from web import create_app
     app = create_app({"ARSHIF_HOME": str(web_home), "PREFIX": PREFIX,
                       "CORS_ORIGINS": [f"http://127.0.0.1:{host_server['port']}"]})
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    base = f"http://127.0.0.1:{server.effective_port}{PREFIX}"
+    server = LiveServer(app)
+    base = server.url + PREFIX
     host_server["arshif"] = base
-    _serve_in_thread(server)
     yield base
     server.close()
 
