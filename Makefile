@@ -6,7 +6,7 @@ PORT   ?= 8000
 HOST   ?= 127.0.0.1
 ARTICLES ?=
 
-.PHONY: run test install bench bench-analysis clean
+.PHONY: run test install browser bench bench-analysis bench-cli bench-quality clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,21 @@ ifneq ($(strip $(ARTICLES)),)
 endif
 	$(VENV)/bin/arshif serve --host $(HOST) --port $(PORT)
 
-test: install
+# The browser tests drive Debian's Chromium (never a downloaded build): install it when missing.
+browser:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "installing Debian's chromium and chromium-driver for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    chromium chromium-driver fonts-dejavu-core >/dev/null; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    chromium chromium-driver fonts-dejavu-core >/dev/null; \
+	else \
+	  echo "error: the browser tests need Chromium: sudo apt-get install chromium chromium-driver" >&2; exit 1; \
+	fi
+
+test: install browser
 	$(PY) -m pytest -q
 
 $(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
@@ -32,7 +46,13 @@ $(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
 bench-analysis: $(VENV)/.bench-installed
 	$(PY) bench/analysis.py
 
-bench: bench-analysis
+bench-cli: $(VENV)/.installed
+	$(PY) bench/cli.py
+
+bench-quality: $(VENV)/.installed
+	$(PY) bench/quality.py
+
+bench: bench-analysis bench-cli bench-quality
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

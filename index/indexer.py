@@ -5,6 +5,11 @@ holds ``state.json`` with the engine's name and the last sequence number
 applied; :func:`sync` applies what came after it.  The state is written only
 after the engine has committed, so a crash in between means some articles
 are indexed twice (an update, harmless), never that one is missed.
+
+The state also records the :data:`~index.analysis.ANALYSIS_VERSION` the
+index was built with.  Terms are stems and roots, so when the analysis
+changes an old index no longer matches new queries: :func:`sync` sees the
+mismatch and re-indexes every article (an in-place rebuild).
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from typing import Callable, Iterator
 
 from archive.store import Store
 
+from .analysis import ANALYSIS_VERSION
 from .engines import DEFAULT_ENGINE, ENGINES, Engine
 from .views import IndexDoc, index_docs
 
@@ -52,6 +58,12 @@ class IndexState:
     def seq(self) -> int:
         return int(self.read().get("seq", 0))
 
+    @property
+    def stale(self) -> bool:
+        """True when the index was built by another version of the analysis."""
+        state = self.read()
+        return bool(state) and state.get("analysis_version") != ANALYSIS_VERSION
+
 
 def engine_path(index_dir: Path, name: str) -> Path:
     return Path(index_dir) / name
@@ -66,9 +78,14 @@ def open_engine(index_dir: Path, name: str | None = None, create: bool = False) 
     path = engine_path(index_dir, name)
     if create or not cls.exists(path):
         engine = cls.create(path)
-        state.write(engine=name, seq=0)
+        state.write(engine=name, seq=0, analysis_version=ANALYSIS_VERSION)
         return engine
     return cls(path)
+
+
+def _indexable(store: Store, ids: list[str]) -> dict:
+    """The articles to index: exact duplicates of an indexed article are archived, not indexed."""
+    return {k: a for k, a in store.get_many(ids).items() if not a.canonical_id}
 
 
 def _analyzed(store: Store, ids: list[str], workers: int) -> Iterator[tuple[list[str], dict, list[IndexDoc]]]:
@@ -80,14 +97,14 @@ def _analyzed(store: Store, ids: list[str], workers: int) -> Iterator[tuple[list
     chunks = [ids[i:i + BATCH] for i in range(0, len(ids), BATCH)]
     if workers <= 1:
         for chunk in chunks:
-            articles = store.get_many(chunk)
+            articles = _indexable(store, chunk)
             yield chunk, articles, index_docs(list(articles.values()))
         return
     ctx = multiprocessing.get_context("spawn")  # safe in a threaded web server, unlike fork
     with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
         pending: deque = deque()
         for chunk in chunks:
-            articles = store.get_many(chunk)
+            articles = _indexable(store, chunk)
             pending.append((chunk, articles, pool.submit(index_docs, list(articles.values()))))
             if len(pending) > 2 * workers:
                 c, a, fut = pending.popleft()
@@ -101,9 +118,10 @@ def sync(store: Store, engine: Engine, state: IndexState,
          progress: Callable[[int], None] | None = None) -> int:
     """Apply the archive's changes since the state's seq; return how many articles were indexed."""
     target = store.last_seq()
-    if state.seq >= target:
+    since = 0 if state.stale else state.seq  # a new analysis re-indexes everything
+    if since >= target and not state.stale:
         return 0
-    ids = store.changed_since(state.seq)
+    ids = store.changed_since(since)
     bulk = len(ids) >= BULK
     workers = min(os.cpu_count() or 1, MAX_WORKERS) if bulk else 1
     done = 0
@@ -112,12 +130,12 @@ def sync(store: Store, engine: Engine, state: IndexState,
             by_id = {d.id: d for d in docs}
             for doc_id in chunk:
                 d = by_id.get(doc_id)
-                if d is None:
+                if d is None:  # gone, or an exact duplicate (see _indexable)
                     w.delete(doc_id)
                 else:
                     w.upsert(d)
             done += len(chunk)
             if progress:
                 progress(len(chunk))
-    state.write(seq=target)
+    state.write(seq=target, analysis_version=ANALYSIS_VERSION)
     return done

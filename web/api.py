@@ -1,44 +1,50 @@
-"""The JSON API.  Errors are JSON with a message and a 4xx status."""
+"""The JSON API, read-only: the same library calls as the pages.
+
+``GET /api/search`` returns exactly what ``arshif search --json`` prints.
+Errors are JSON ``{"error": message, "status": code}`` with a 4xx status
+(see :mod:`web.errors`).  The routes are described by :mod:`web.openapi`,
+served at ``/api/openapi.json``.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
-
-from index.api import ArshifError
+from flask import Blueprint, abort, jsonify, request
 
 from . import library
-from .params import BadParameter, search_args
+from .openapi import document
+from .params import MODES, article_id as valid_id, choice, query_text, search_args
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-def error(status: int, message: str):
-    return jsonify({"error": message, "status": status}), status
-
-
-@bp.errorhandler(404)
-def not_found(e):
-    return error(404, "not found")
-
-
 @bp.get("/search")
 def search():
-    try:
-        args = search_args(request)
-        return jsonify(library().search(**args).to_dict())
-    except (BadParameter, ArshifError) as e:
-        return error(400, str(e))
+    return jsonify(library().search(**search_args(request)).to_dict())
 
 
 @bp.get("/articles/<article_id>")
 def article(article_id: str):
-    a = library().article(article_id)
+    lib = library()
+    a = lib.article(valid_id(article_id))
     if a is None:
-        return error(404, f"no article with id {article_id!r}")
-    return jsonify(a.to_dict())
+        abort(404, f"no article with id {article_id!r}")
+    data = a.to_dict()
+    data["versions"] = [{k: v[k] for k in ("version", "saved_at", "title")}
+                        for v in lib.history(a.id)]
+    q, mode = query_text(request), choice(request, "mode", MODES, "all")
+    if q.strip():
+        marked = lib.highlighted(a, q, mode)
+        data["title_html"] = marked["title"].html()
+        data["body_html"] = marked["body"].html()
+    return jsonify(data)
 
 
 @bp.get("/stats")
 def stats():
     s = library().stats()
-    s.pop("home", None)
+    s.pop("home", None)  # a server path is none of the client's business
     return jsonify(s)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document(request.script_root or ""))

@@ -1,59 +1,71 @@
-"""HTML pages: the search page and the article page."""
+"""HTML pages: the search page, the article page and result-set exports.
+
+Every piece of state (query, mode, filters, sort, page) lives in the URL, so
+a search can be bookmarked and shared.  The pages only call the library and
+render what it returns.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
-from markupsafe import Markup
+import re
 
-from index.api import ArshifError
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 
-from . import library
-from .params import BadParameter, search_args
+from . import library, settings
+from .export import rows, to_csv, to_jsonl
+from .params import BadParameter, MODES, article_id as valid_id, choice, integer, query_text, search_args, state
 
 bp = Blueprint("ui", __name__)
+_FILENAME_UNSAFE = re.compile(r"[^\w\-]+")
+
+
+def run_search(args: dict, *, with_facets: bool = True) -> dict:
+    """Results (None without a query), facets and the archive's size, for a page."""
+    lib = library()
+    out = {"results": None, "facets": None, "empty": lib.stats()["articles"] == 0}
+    if args["query"].strip():
+        out["results"] = lib.search(**args)
+    return out
 
 
 @bp.get("/")
 def search():
-    args = search_args_or_error()
-    if isinstance(args, str):
-        return render_template("search.html", error=args, args={}, results=None), 400
-    results = None
-    if args["query"].strip():
-        try:
-            results = library().search(**args)
-        except ArshifError as e:
-            return render_template("search.html", error=str(e), args=args, results=None), 400
-    empty = library().stats()["articles"] == 0
-    return render_template("search.html", args=args, results=results, empty=empty, error=None,
-                           Markup=Markup)
-
-
-def search_args_or_error():
-    try:
-        return search_args(request)
-    except BadParameter as e:
-        return str(e)
+    args = search_args(request)
+    found = run_search(args)
+    return render_template("search.html", args=args, state=state(args), embed=False, **found)
 
 
 @bp.get("/articles/<article_id>")
 def article(article_id: str):
     lib = library()
-    a = lib.article(article_id)
+    q, mode = query_text(request), choice(request, "mode", MODES, "all")
+    a = lib.article(valid_id(article_id))
     if a is None:
         abort(404)
-    q = request.args.get("q", "")
-    mode = request.args.get("mode") or "all"
-    try:
-        marked = lib.highlighted(a, q, mode)
-    except ArshifError:
-        marked = lib.highlighted(a, "", "all")
-    return render_template("article.html", article=a, q=q,
-                           title=Markup(marked["title"].html()), body=Markup(marked["body"].html()))
+    hl = lib.highlighted(a, q, mode) if q.strip() else None
+    versions = lib.history(a.id)
+    return render_template("article.html", article=a, q=q, mode=mode, hl=hl,
+                           versions=versions)
 
 
-@bp.app_errorhandler(404)
-def not_found(e):
-    if request.path.startswith("/api/"):
-        from .api import error
-        return error(404, "not found")
-    return render_template("error.html", message="الصفحة غير موجودة (not found)"), 404
+@bp.get("/export.<fmt>")
+def export(fmt: str):
+    if fmt not in ("csv", "jsonl"):
+        abort(404)
+    most = settings().export_limit
+    args = search_args(request, size=integer(request, "limit", most, 1, most))
+    args["offset"] = 0  # the whole result set (up to ``limit``), whatever page was on screen
+    if not args["query"].strip():
+        raise BadParameter("q", "an export needs a query")
+    results = library().search(**args)
+    name = _FILENAME_UNSAFE.sub("_", args["query"]).strip("_")[:40] or "results"
+    body = to_csv(rows(results)) if fmt == "csv" else to_jsonl(rows(results))
+    mimetype = "text/csv" if fmt == "csv" else "application/x-ndjson"
+    resp = Response(stream_with_context(body), mimetype=mimetype)
+    resp.headers["Content-Disposition"] = (
+        f"attachment; filename=arshif-results.{fmt}; filename*=UTF-8''arshif-{_quote(name)}.{fmt}")
+    return resp
+
+
+def _quote(s: str) -> str:
+    from urllib.parse import quote
+    return quote(s, safe="")
