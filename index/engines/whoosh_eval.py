@@ -31,7 +31,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.reading import TermNotFound
+from whoosh.reading import SegmentReader, TermNotFound
 
 from ..query import ir
 from .base import B, FACETS, FIELD_NORMS, K1
@@ -53,7 +53,7 @@ class Index:
     def __init__(self, searcher):
         self.searcher = searcher
         self.reader = searcher.reader()
-        self.leaves = [(r, off) for r, off in self.reader.leaf_readers()]
+        self.leaves = [(r, off) for r, off in self.reader.leaf_readers() if isinstance(r, SegmentReader)]
         self.n = self.reader.doc_count_all()
         self.live = np.ones(self.n, dtype=bool)
         for r, off in self.leaves:
