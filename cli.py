@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli_display import (BOLD, DIM, ERROR, MATCH_STYLES, RowWriter, Screen, dumps, env_flag,
+from cli_display import (BOLD, DIM, ERROR, MATCH_STYLES, SUGGEST, RowWriter, Screen, dumps, env_flag,
                          progress, terminal_width)
 
 if TYPE_CHECKING:
@@ -309,6 +309,10 @@ def _render_hits(screen: Screen, res, fmt: str) -> None:
     last = res.offset + len(res.hits)
     pad = len(str(last)) + 2
     indent = " " * pad
+    suggestion = getattr(res, "did_you_mean", None)
+    if suggestion:
+        screen.para([("did you mean: ", DIM), (suggestion, SUGGEST)])
+        screen.line()
     for rank, hit in enumerate(res.hits, res.offset + 1):
         a = hit.article
         title = _marked(screen, hit.title.fragments[0], BOLD) if hit.title.fragments else [(a.title, BOLD)]
@@ -316,8 +320,30 @@ def _render_hits(screen: Screen, res, fmt: str) -> None:
         screen.para([(_meta(a.source, (a.date or "")[:10], a.category, a.id), DIM)], indent)
         for frag in hit.snippet.fragments:
             screen.para(_marked(screen, frag), indent)
+        also = getattr(hit, "also_in", None)
+        if also:
+            screen.para([("also in: ", DIM)] + _join(
+                [[(_meta(d.get("source") or d.get("id"), (d.get("date") or "")[:10]), None)] for d in also]),
+                indent, indent + "  ")
+        screen.line()
+    facets = getattr(res, "facets", None)
+    if facets:
+        for name, counts in facets.items():
+            if counts:
+                screen.para([(f"{name}: ", BOLD)] + _join(
+                    [[(str(value), None), (f" {n}", DIM)] for value, n in list(counts.items())[:12]]
+                    + ([[("…", DIM)]] if len(counts) > 12 else [])), "", "  ")
         screen.line()
     _footer(screen, res)
+
+
+def _join(items: list[list], sep=(" · ", None)) -> list:
+    out = []
+    for i, spans in enumerate(items):
+        if i:
+            out.append(sep)
+        out.extend(spans)
+    return out
 
 
 def _footer(screen: Screen, res) -> None:
@@ -327,6 +353,9 @@ def _footer(screen: Screen, res) -> None:
         shown = f"{res.total} hits, none from {res.offset + 1}"
     else:
         shown = "no hits"
+    folded = getattr(res, "collapsed", 0)
+    if folded:
+        shown += f" ({folded} duplicate{'s' if folded != 1 else ''} folded)"
     spans = [(f"{shown} · {res.took_ms:.0f} ms", DIM)]
     if screen.color and res.hits:
         spans += [("  ", None)] + sum(([(k, MATCH_STYLES[k]), (" ", None)] for k in MATCH_STYLES), [])
@@ -438,6 +467,9 @@ Examples:
 @click.option("--category", help="Only articles in this category.")
 @click.option("--since", help="From this date (2018, 2018-05 or 2018-05-21).")
 @click.option("--until", help="Up to this date (same forms).")
+@click.option("--facets", is_flag=True, help="Also count the hits per source, category, year and month.")
+@click.option("--collapse/--no-collapse", default=True, show_default=True,
+              help="Fold duplicates of a hit into it (listed as \"also in\").")
 @click.option("--batch", type=click.File("r", encoding="utf-8"),
               help="Run one query per line of FILE (- for stdin).")
 @click.option("--run-format", type=click.Choice(RUN_FORMATS),
@@ -447,11 +479,15 @@ Examples:
 @_common(top=False)
 @click.pass_obj
 def search(obj: Settings, query, limit, offset, mode, sort, source, category, since, until,
-           batch, run_format, run_tag, fmt, as_json):
+           facets, collapse, batch, run_format, run_tag, fmt, as_json):
     _reject_unknown_options(query)
     fmt = "json" if as_json else fmt
     params = dict(mode=mode, limit=limit, offset=offset, sort=sort, source=source,
                   category=category, since=since, until=until)
+    if facets:
+        params["facets"] = True
+    if not collapse:
+        params["collapse"] = False
     text = " ".join(query).strip()
     if batch is not None:
         if text:

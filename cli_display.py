@@ -47,6 +47,7 @@ MATCH_MARKS = {"exact": ("[", "]"), "stem": ("{", "}"), "root": ("<", ">")}
 BOLD = {"bold": True}
 DIM = {"dim": True}
 ERROR = {"fg": "red", "bold": True}
+SUGGEST = {"fg": "green", "bold": True}
 
 TRUTHY = {"1", "true", "yes", "on"}
 _SPACE = re.compile(r"(\s+)")
