@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -476,14 +477,13 @@ def test_similar_in_every_format_and_unknown_ids(run, cli_ids, cli_lib):
 def rich_home(tmp_path_factory):
     """The web tests' fixture articles (sources, dates, categories, mixed scripts, HTML in
     titles) plus one whose title carries terminal escape codes."""
-    from conftest import ROOT
     home = tmp_path_factory.mktemp("cli-rich")
     evil = tmp_path_factory.mktemp("evil") / "evil.jsonl"
     evil.write_text(json.dumps({"id": "evil-1", "title": "تهجير \x1b[2J\x1b]0;pwned\x07 عنوان",
                                 "body": "نص عن التهجير\x1b[31m الأحمر", "source": "مجهول",
                                 "date": "2020-01-01"}) + "\n", encoding="utf-8")
     with Arshif(home) as a:
-        report = a.ingest([ROOT / "tests" / "fixtures" / "web_articles.jsonl", evil])
+        report = a.ingest([Path(__file__).parent / "fixtures" / "web_articles.jsonl", evil])
     assert report.added == 6
     return home
 
