@@ -161,8 +161,7 @@ def run_lucene(corpus: Path, tsv: Path, index: Path) -> dict:
     env = {**os.environ, "JAVA_OPTS": os.environ.get("JAVA_OPTS", "-Xms1g -Xmx2g")}
     r = subprocess.run([str(LUCENE / "run.sh"), "index", str(corpus), str(index)],
                        capture_output=True, text=True, env=env, check=True)
-    stats = dict(zip(*[l.split("\t") for l in r.stdout.strip().splitlines()[-2:]])) \
-        if "\t" in r.stdout else {}
+    stats = dict(l.split("\t", 1) for l in r.stdout.splitlines() if "\t" in l)
     t0 = time.perf_counter()
     s = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M", str(LUCENE / "run.sh"), "search", str(index),
                         str(tsv), "10", "--warmup", "1"],
@@ -171,7 +170,7 @@ def run_lucene(corpus: Path, tsv: Path, index: Path) -> dict:
            "docs_per_s": round(float(stats.get("docs_per_s", 0) or 0)),
            "index_mb": round(int(stats.get("index_bytes", 0) or 0) / 1e6, 1)}
     for key in ("p50", "p95", "p99", "mean"):
-        m = re.search(rf"{key}\D*([\d.]+)", s.stderr)
+        m = re.search(rf"\b{key}=([\d.]+)", s.stderr)
         out[f"{key}_ms"] = float(m.group(1)) if m else None
     m = re.search(r"MAXRSS (\d+)", s.stderr)
     out["max_rss_mb"] = round(int(m.group(1)) / 1024) if m else None
