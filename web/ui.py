@@ -16,14 +16,27 @@ from .params import BadParameter, MODES, article_id as valid_id, choice, integer
 
 bp = Blueprint("ui", __name__)
 _FILENAME_UNSAFE = re.compile(r"[^\w\-]+")
+SIMILAR = 5  # "more like this" on an article page
+
+
+FILTERS = ("source", "category", "since", "until")
 
 
 def run_search(args: dict, *, with_facets: bool = True) -> dict:
-    """Results (None without a query), facets and the archive's size, for a page."""
+    """Results (None when there is nothing to search), facets and whether the archive is empty.
+
+    A query, or filters alone (every article from a source, a month, …), runs a
+    search; with neither, the facets describe the whole archive, to browse it."""
     lib = library()
-    out = {"results": None, "facets": None, "empty": lib.stats()["articles"] == 0}
-    if args["query"].strip():
-        out["results"] = lib.search(**args)
+    articles = lib.stats()["articles"]
+    out = {"results": None, "facets": None, "empty": articles == 0, "articles": articles}
+    if out["empty"]:
+        return out
+    if args["query"].strip() or any(args[k] for k in FILTERS):
+        out["results"] = lib.search(**args, facets=with_facets)
+        out["facets"] = out["results"].facets
+    elif with_facets:
+        out["facets"] = lib.facets("")
     return out
 
 
@@ -43,8 +56,9 @@ def article(article_id: str):
         abort(404)
     hl = lib.highlighted(a, q, mode) if q.strip() else None
     versions = lib.history(a.id)
+    similar = lib.similar(a.id, limit=SIMILAR)
     return render_template("article.html", article=a, q=q, mode=mode, hl=hl,
-                           versions=versions)
+                           versions=versions, similar=similar)
 
 
 @bp.get("/export.<fmt>")
@@ -54,9 +68,9 @@ def export(fmt: str):
     most = settings().export_limit
     args = search_args(request, size=integer(request, "limit", most, 1, most))
     args["offset"] = 0  # the whole result set (up to ``limit``), whatever page was on screen
-    if not args["query"].strip():
-        raise BadParameter("q", "an export needs a query")
-    results = library().search(**args)
+    if not args["query"].strip() and not any(args[k] for k in FILTERS):
+        raise BadParameter("q", "an export needs a query or a filter")
+    results = library().search(**args, suggest=False)
     name = _FILENAME_UNSAFE.sub("_", args["query"]).strip("_")[:40] or "results"
     body = to_csv(rows(results)) if fmt == "csv" else to_jsonl(rows(results))
     mimetype = "text/csv" if fmt == "csv" else "application/x-ndjson"

@@ -145,7 +145,7 @@ def test_article_page_highlights_and_jumps_to_first_match(wc):
 
 def test_article_page_without_query_shows_plain_text(wc, web_home):
     page = soup(wc.get("/articles/w-enab-1"))
-    assert not page.select("mark") and "مخيم اليرموك" in page.select_one(".body").text
+    assert not page.select(".article mark") and "مخيم اليرموك" in page.select_one(".body").text
 
 
 def test_article_page_lists_versions(tmp_path):
