@@ -6,7 +6,7 @@ PORT   ?= 8000
 HOST   ?= 127.0.0.1
 ARTICLES ?=
 
-.PHONY: run test install browser bench bench-analysis clean
+.PHONY: run test install browser bench bench-analysis bench-cli clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,7 +46,10 @@ $(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
 bench-analysis: $(VENV)/.bench-installed
 	$(PY) bench/analysis.py
 
-bench: bench-analysis
+bench-cli: $(VENV)/.installed
+	$(PY) bench/cli.py
+
+bench: bench-analysis bench-cli
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

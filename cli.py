@@ -1,24 +1,82 @@
 """arshif: search an archive of Arabic news from the terminal.
 
 A thin skin over :class:`index.api.Arshif`: it parses options, calls the
-library and prints.  Exit codes: 0 success, 1 no results (``search``) or some
-input failed (``ingest``), 2 usage error or missing archive.
+library and prints.  How text reaches the terminal (styles, wrapping, bidi,
+pager, progress bars, CSV/TSV) is in :mod:`cli_display`.
+
+Exit codes (like grep): 0 success; 1 no results (``search``, ``similar``,
+``show`` of an unknown id) or some input failed (``ingest``); 2 usage error,
+missing archive or any other error (one line on stderr; ``--debug`` shows the
+traceback); 130 interrupted.
 """
 from __future__ import annotations
 
-import json
+import errno
+import os
 import sys
+import time
+import traceback
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from index.api import Arshif, ArshifError, archive_exists, default_home
-from index.engines import DEFAULT_ENGINE, ENGINES, SORTS
-from index.ranking import MODES
+from cli_display import (BOLD, DIM, ERROR, MATCH_STYLES, RowWriter, Screen, dumps, env_flag,
+                         progress, terminal_width)
 
-STYLES = {"exact": {"fg": "red", "bold": True}, "stem": {"fg": "yellow", "bold": True},
-          "root": {"fg": "cyan", "underline": True}}
-PLAIN_MARKS = {"exact": ("[", "]"), "stem": ("[", "]"), "root": ("[", "]")}
+if TYPE_CHECKING:
+    from index.api import Arshif
+
+FORMATS = ("text", "json", "jsonl", "csv", "tsv")
+RUN_FORMATS = ("jsonl", "csv", "tsv", "trec")
+ARTICLE_COLUMNS = ["id", "title", "date", "source", "url", "category", "body"]
+HIT_COLUMNS = ["rank", "id", "score", "title", "date", "source", "url", "category", "snippet"]
+EXIT_OK, EXIT_NONE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _api():
+    """The library, imported when a command needs it (so --help, --version and shell
+    completion do not wait for the search engines and analyzers to load)."""
+    import index.api
+    return index.api
+
+
+def _modes():
+    from index.ranking import MODES
+    return MODES
+
+
+def _sorts():
+    from index.engines import SORTS
+    return SORTS
+
+
+def _engines():
+    from index.engines import ENGINES
+    return sorted(ENGINES)
+
+
+class LibraryChoice(click.Choice):
+    """A choice among the library's values, read when first needed."""
+
+    def __init__(self, load):
+        self._load = load
+        super().__init__(())
+
+    @property
+    def choices(self):
+        return tuple(self._load())
+
+    @choices.setter
+    def choices(self, value):
+        pass
+
+
+MODE_CHOICE = LibraryChoice(_modes)
+SORT_CHOICE = LibraryChoice(_sorts)
+ENGINE_CHOICE = LibraryChoice(_engines)
 
 
 def _version() -> str:
@@ -28,22 +86,171 @@ def _version() -> str:
         return "unknown"
 
 
-class Context:
-    def __init__(self, home):
-        self.home = home
+class CliError(click.ClickException):
+    """An error shown as one line on stderr, exit code 2."""
 
-    def open(self, create: bool = False) -> Arshif:
-        if not create and not archive_exists(self.home):
-            raise click.UsageError(f"no archive at {self.home}: run `arshif ingest PATH` first")
-        return Arshif(self.home)
+    exit_code = EXIT_USAGE
+
+    def show(self, file=None) -> None:
+        _error_line(self.format_message())
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--home", type=click.Path(file_okay=False), envvar="ARSHIF_HOME",
-              help="Archive directory (default: $ARSHIF_HOME, else ~/.local/share/arshif).")
+def _error_line(message: str) -> None:
+    color = _stderr_color()
+    prefix = click.style("error:", **ERROR) if color else "error:"
+    click.echo(f"{prefix} {message}", err=True, color=color)
+
+
+def _stderr_color() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("NO_COLOR")
+
+
+# -- settings shared by every command -----------------------------------------------
+@dataclass
+class Settings:
+    """Options that every command accepts, before or after its name."""
+
+    home_option: Path | None = None  # --home or $ARSHIF_HOME
+    color: bool | None = None
+    bidi: bool | None = None
+    pager: bool | None = None
+    debug: bool = False
+
+    @property
+    def home(self) -> Path:
+        """The archive directory: --home, else $ARSHIF_HOME, else the default."""
+        return self.home_option if self.home_option is not None else _api().default_home()
+
+    def use_color(self) -> bool:
+        if self.color is not None:
+            return self.color
+        return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+
+    def use_bidi(self) -> bool:
+        """``--bidi`` always; ``ARSHIF_BIDI=1`` only on a terminal (pipes get logical order)."""
+        if self.bidi is not None:
+            return self.bidi
+        return env_flag("ARSHIF_BIDI") and sys.stdout.isatty()
+
+    def screen(self, data: bool = False) -> Screen:
+        """Where a command's output goes; ``data=True`` for JSON/CSV (no styles, no bidi)."""
+        return Screen(color=False if data else self.use_color(),
+                      bidi=False if data else self.use_bidi(),
+                      pager=self.pager is not False, width=None if data else terminal_width())
+
+    def open(self, create: bool = False) -> "Arshif":
+        """The library on this archive; a missing archive is a usage error unless ``create``."""
+        api, home = _api(), self.home
+        if not create and not api.archive_exists(home):
+            raise CliError(f"no archive at {home}: run `arshif ingest PATH` first")
+        return api.Arshif(home, create=create)
+
+
+Context = Settings  # the name this object had before
+
+
+def _set(attr: str):
+    def callback(ctx: click.Context, param, value):
+        if value is not None:
+            setattr(ctx.ensure_object(Settings), attr,
+                    Path(value).expanduser() if attr == "home_option" else value)
+    return callback
+
+
+def _common(top: bool):
+    """``--home --color/--no-color --bidi/--no-bidi --pager/--no-pager --debug``.
+
+    On the group they read the environment; on each command they override the group's."""
+    options = [
+        click.option("--home", type=click.Path(file_okay=False), envvar="ARSHIF_HOME" if top else None,
+                     expose_value=False, callback=_set("home_option"), is_eager=True,
+                     help="Archive directory (default: $ARSHIF_HOME, else ~/.local/share/arshif)."),
+        click.option("--color/--no-color", default=None, expose_value=False, callback=_set("color"),
+                     help="Colour and highlight codes (default: on a terminal unless $NO_COLOR is set)."),
+        click.option("--bidi/--no-bidi", default=None, expose_value=False, callback=_set("bidi"),
+                     help="Reorder and join Arabic for terminals without bidi support "
+                          "(default: $ARSHIF_BIDI=1 on a terminal)."),
+        click.option("--pager/--no-pager", default=None, expose_value=False, callback=_set("pager"),
+                     help="Page long output on a terminal (default: on; $PAGER, else less)."),
+        click.option("--debug", is_flag=True, default=None, expose_value=False, callback=_set("debug"),
+                     help="Show the traceback of unexpected errors."),
+    ]
+
+    def decorate(f):
+        for opt in reversed(options):
+            f = opt(f)
+        return f
+    return decorate
+
+
+def _format_options(*choices: str, default: str = "text"):
+    def decorate(f):
+        f = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(f)
+        f = click.option("--format", "-f", "fmt", type=click.Choice(choices), default=default,
+                         show_default=True, help="Output format; json is the web API's schema.")(f)
+        return f
+    return decorate
+
+
+# -- the group and its error handling -------------------------------------------------
+class ArshifGroup(click.Group):
+    """Turns every error into one line on stderr and a documented exit code."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        argv = list(sys.argv[1:] if args is None else args)
+        if not standalone_mode:
+            return super().main(argv, prog_name, complete_var, False, **extra)
+        debug = "--debug" in argv or env_flag("ARSHIF_DEBUG")
+        try:
+            rv = super().main(argv, prog_name, complete_var, False, **extra)
+        except click.UsageError as e:
+            where = e.ctx.command_path if e.ctx else "arshif"
+            _error_line(f"{e.format_message()} (see `{where} --help`)")
+            sys.exit(EXIT_USAGE)
+        except click.ClickException as e:
+            e.show()
+            sys.exit(e.exit_code if isinstance(e, CliError) else EXIT_USAGE)
+        except (click.Abort, KeyboardInterrupt, EOFError):
+            click.echo("\ninterrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except OSError as e:
+            if e.errno == errno.EPIPE:  # `arshif search … | head`: stop quietly
+                _silence_stdout()
+                sys.exit(EXIT_OK)
+            if debug:
+                traceback.print_exc()
+            _error_line(f"{e.strerror or e}{': ' + str(e.filename) if e.filename else ''}")
+            sys.exit(EXIT_USAGE)
+        except Exception as e:  # noqa: BLE001 - the top level: never a traceback unless --debug
+            if _is_library_error(e):
+                _error_line(str(e))
+                sys.exit(EXIT_USAGE)
+            if debug:
+                traceback.print_exc()
+            else:
+                _error_line(f"unexpected {type(e).__name__}: {e} (run with --debug for details)")
+            sys.exit(EXIT_USAGE)
+        sys.exit(rv if isinstance(rv, int) else EXIT_OK)
+
+
+def _is_library_error(e: Exception) -> bool:
+    api = sys.modules.get("index.api")
+    return api is not None and isinstance(e, api.ArshifError)
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+@click.group(cls=ArshifGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(_version(), "--version", prog_name="arshif")
+@_common(top=True)
 @click.pass_context
-def main(ctx, home):
+def main(ctx):
     """أرشيف — search an archive of Arabic news.
 
     \b
@@ -51,188 +258,571 @@ def main(ctx, home):
       arshif ingest articles/ export.jsonl.gz
       arshif search تهجير
       arshif search "مخيم اليرموك" --mode stem --limit 5
+      arshif search داعش --format csv > hits.csv
+      arshif show 3f2a9c1b7d0e4a55 --highlight تهجير
+      arshif --bidi search القدس        # for terminals without bidi support
+
+    \b
+    Exit codes: 0 success; 1 no results (search, similar, show) or some input
+    failed (ingest); 2 usage error, missing archive or other error; 130 interrupted.
     """
-    from pathlib import Path
-    ctx.obj = Context(Path(home).expanduser() if home else default_home())
+    ctx.ensure_object(Settings)
 
 
+# -- shared rendering -----------------------------------------------------------------
+def _marked(screen: Screen, fragment, base=None) -> list:
+    """Snippet segments as spans: matches in their kind's style (or brackets without colour)."""
+    spans = []
+    for seg in fragment:
+        for text, style in screen.match(seg.text, seg.kind):
+            if base:
+                style = {**base, **style} if style else base
+            spans.append((text, style))
+    return spans
+
+
+def _meta(*parts) -> str:
+    return " · ".join(str(p) for p in parts if p)
+
+
+def _hit_row(rank: int, hit) -> dict:
+    d = hit.to_dict()
+    return {"rank": rank, **d, "snippet": d["snippet_text"]}
+
+
+def _render_hits(screen: Screen, res, fmt: str) -> None:
+    """Search or similar results in any format."""
+    if fmt == "json":
+        screen.lines.extend(dumps(res.to_dict(), indent=2).split("\n"))
+        return
+    if fmt == "jsonl":
+        for rank, hit in enumerate(res.hits, res.offset + 1):
+            screen.lines.append(dumps({"rank": rank, **hit.to_dict()}))
+        return
+    if fmt in ("csv", "tsv"):
+        from cli_display import rows_text
+        text = rows_text(fmt, HIT_COLUMNS, (_hit_row(r, h) for r, h in enumerate(res.hits, res.offset + 1)))
+        screen.lines.extend(text.rstrip("\n").split("\n"))
+        return
+    last = res.offset + len(res.hits)
+    pad = len(str(last)) + 2
+    indent = " " * pad
+    for rank, hit in enumerate(res.hits, res.offset + 1):
+        a = hit.article
+        title = _marked(screen, hit.title.fragments[0], BOLD) if hit.title.fragments else [(a.title, BOLD)]
+        screen.para([(f"{rank}.".ljust(pad), BOLD)] + title, "", indent)
+        screen.para([(_meta(a.source, (a.date or "")[:10], a.category, a.id), DIM)], indent)
+        for frag in hit.snippet.fragments:
+            screen.para(_marked(screen, frag), indent)
+        screen.line()
+    _footer(screen, res)
+
+
+def _footer(screen: Screen, res) -> None:
+    if res.total and res.hits:
+        shown = f"{res.offset + 1}–{res.offset + len(res.hits)} of {res.total} hits"
+    elif res.total:
+        shown = f"{res.total} hits, none from {res.offset + 1}"
+    else:
+        shown = "no hits"
+    spans = [(f"{shown} · {res.took_ms:.0f} ms", DIM)]
+    if screen.color and res.hits:
+        spans += [("  ", None)] + sum(([(k, MATCH_STYLES[k]), (" ", None)] for k in MATCH_STYLES), [])
+    screen.line(spans)
+
+
+def _messages(res) -> None:
+    for m in getattr(res, "messages", []):
+        click.echo(f"note: {m}", err=True)
+
+
+def _article_dict(art) -> dict:
+    return art.to_dict()
+
+
+def _render_article(screen: Screen, art, marked=None, versions=None) -> None:
+    title = _marked(screen, marked["title"].fragments[0], BOLD) if marked and marked["title"].fragments \
+        else [(art.title, BOLD)]
+    screen.para(title)
+    screen.para([(_meta(art.source, art.date, art.category, art.url, art.id), DIM)])
+    screen.line()
+    if marked and marked["body"].fragments:
+        # split the marked body into paragraphs at line breaks, keeping the marks
+        para: list = []
+        for text, style in _marked(screen, marked["body"].fragments[0]):
+            parts = text.split("\n")
+            for i, part in enumerate(parts):
+                if i:
+                    screen.para(para)
+                    para = []
+                if part:
+                    para.append((part, style))
+        screen.para(para)
+    else:
+        screen.para(art.body)
+    if versions:
+        screen.line()
+        screen.line([("history", BOLD)])
+        for v in versions:
+            screen.para([(f"version {v['version']} ", BOLD), (f"saved {v['saved_at']}: ", DIM),
+                         (v["title"], None)], "  ", "    ")
+
+
+# -- commands ------------------------------------------------------------------------
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@_common(top=False)
 @click.pass_obj
-def ingest(obj: Context, paths):
+def ingest(obj: Settings, paths):
     """Add articles from files or directories (text files, .jsonl, .jsonl.gz).
 
     Re-ingesting the same input changes nothing.  Exit code 1 if any input failed.
+
+    \b
+    Examples:
+      arshif ingest ~/news/aljazeera/ ~/news/export.jsonl.gz
+      arshif --home ~/arshif-2018 ingest مقالات/
     """
-    with obj.open(create=True) as a:
-        report = a.ingest(paths)
+    with progress(unit="articles", desc="ingest") as bar, obj.open(create=True) as a:
+        report = a.ingest(paths, on_record=lambda status: bar.update(1))
     for f in report.failures:
-        click.echo(f"error: {f}", err=True)
+        _error_line(str(f))
     click.echo(f"added {report.added}, updated {report.updated}, "
                f"unchanged {report.unchanged}, failed {report.failed}")
     sys.exit(1 if report.failed else 0)
 
 
-def _styled(snippet, color: bool) -> str:
-    frags = []
-    for frag in snippet.fragments:
-        out = []
-        for seg in frag:
-            if not seg.kind:
-                out.append(seg.text)
-            elif color:
-                out.append(click.style(seg.text, **STYLES[seg.kind]))
-            else:
-                b, e = PLAIN_MARKS[seg.kind]
-                out.append(f"{b}{seg.text}{e}")
-        frags.append("".join(out))
-    return " … ".join(frags)
+SEARCH_HELP = """Search the archive.  Exit code 1 when nothing matched (like grep).
+
+\b
+Query syntax:
+  تهجير                 the word, its forms (التهجير، بتهجير) and, ranked lower, its root
+  مخيم اليرموك           several words: more of them matched ranks higher
+  "مخيم اليرموك"         a phrase («…» and “…” work too)
+  +word  -word          require / exclude a word or phrase: +دمشق -حلب
+A query may be several arguments (arshif search مخيم اليرموك); words starting
+with - are query words, not options.
+
+\b
+Highlights: exact matches, other forms of the word (stem) and words of the
+same root are shown in different colours; without colour as [exact],
+{stem} and <root>.
+
+\b
+Batch mode (--batch FILE, - for stdin): one query per line, or ID<TAB>QUERY;
+blank lines and lines starting with # are skipped.  Output (--run-format):
+jsonl (one results object per query, with "qid"), csv/tsv (one row per hit,
+with qid), or trec (qid Q0 docid rank score arshif).
+
+\b
+Examples:
+  arshif search تهجير
+  arshif search "مخيم اليرموك" --since 2018-01 --until 2018-06
+  arshif search مفاوضات --mode stem --sort newest -n 20
+  arshif search داعش --format jsonl | jq .title
+  arshif search --batch topics.tsv --run-format trec > run.txt
+"""
 
 
-@main.command()
-@click.argument("query")
-@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000))
+@main.command(help=SEARCH_HELP, context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1)
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000),
+              help="How many hits to show.")
 @click.option("--offset", default=0, type=click.IntRange(0), help="Skip this many hits.")
-@click.option("--mode", type=click.Choice(MODES), default="all", show_default=True,
+@click.option("--mode", type=MODE_CHOICE, default="all", show_default=True,
               help="Search every view (all) or only exact / stem / root matches.")
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--sort", type=SORT_CHOICE, default="relevance", show_default=True)
 @click.option("--source", help="Only articles from this source.")
 @click.option("--category", help="Only articles in this category.")
 @click.option("--since", help="From this date (2018, 2018-05 or 2018-05-21).")
-@click.option("--until", help="Up to this date.")
-@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option("--until", help="Up to this date (same forms).")
+@click.option("--batch", type=click.File("r", encoding="utf-8"),
+              help="Run one query per line of FILE (- for stdin).")
+@click.option("--run-format", type=click.Choice(RUN_FORMATS),
+              help="Batch output (default: jsonl, or csv/tsv if --format says so).")
+@click.option("--run-tag", default="arshif", show_default=True, help="Run name in TREC output.")
+@_format_options(*FORMATS)
+@_common(top=False)
 @click.pass_obj
-def search(obj: Context, query, limit, offset, mode, sort, source, category, since, until, as_json):
-    """Search the archive.  Exit code 1 when nothing matched.
-
-    \b
-    Query syntax:
-      تهجير                 the word, its forms (التهجير، بتهجير) and, lower, its root
-      "مخيم اليرموك"         a phrase («…» and “…” work too)
-      +word  -word          require / exclude a word
-    """
+def search(obj: Settings, query, limit, offset, mode, sort, source, category, since, until,
+           batch, run_format, run_tag, fmt, as_json):
+    _reject_unknown_options(query)
+    fmt = "json" if as_json else fmt
+    params = dict(mode=mode, limit=limit, offset=offset, sort=sort, source=source,
+                  category=category, since=since, until=until)
+    text = " ".join(query).strip()
+    if batch is not None:
+        if text:
+            raise click.UsageError("give either QUERY or --batch FILE, not both")
+        run_format = run_format or (fmt if fmt in ("csv", "tsv") else "jsonl")
+        with obj.open() as a:
+            sys.exit(_batch(a, batch, params, run_format, run_tag))
+    if not text:
+        raise click.UsageError("missing QUERY (or --batch FILE)")
+    if run_format:
+        raise click.UsageError("--run-format only applies with --batch")
     with obj.open() as a:
+        res = a.search(text, **params)
+    _messages(res)
+    screen = obj.screen(data=fmt != "text")
+    _render_hits(screen, res, fmt)
+    screen.emit()
+    sys.exit(EXIT_OK if res.total else EXIT_NONE)
+
+
+def _reject_unknown_options(words) -> None:
+    """Unknown options reach QUERY (so that -word works); ASCII ones are typos: say so."""
+    for w in words:
+        if w.startswith("-") and len(w) > 1 and (w[1] == "-" or w[1].isascii() and w[1].isalpha()):
+            raise click.UsageError(f"no such option: {w.split('=')[0]} "
+                                   f"(to search for it, put it after --)")
+
+
+def _batch(a: "Arshif", lines, params: dict, run_format: str, tag: str) -> int:
+    out = sys.stdout
+    writer = None
+    if run_format in ("csv", "tsv"):
+        writer = RowWriter(run_format, ["qid"] + HIT_COLUMNS, out)
+    errors = found = 0
+    name = getattr(lines, "name", "-")
+    for lineno, raw in enumerate(lines, 1):
+        line = raw.rstrip("\r\n")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        qid, q = line.split("\t", 1) if "\t" in line else (str(lineno), line)
         try:
-            res = a.search(query, mode=mode, limit=limit, offset=offset, sort=sort,
-                           source=source, category=category, since=since, until=until)
-        except ArshifError as e:
-            raise click.UsageError(str(e))
-    if as_json:
-        click.echo(json.dumps(res.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        color = sys.stdout.isatty()
-        for rank, hit in enumerate(res.hits, res.offset + 1):
-            a = hit.article
-            meta = " · ".join(x for x in (a.source, (a.date or "")[:10], a.id) if x)
-            click.echo(click.style(f"{rank}. ", bold=True) + _styled(hit.title, color) if color
-                       else f"{rank}. {_styled(hit.title, False)}")
-            click.echo(f"   {meta}")
-            if hit.snippet.fragments:
-                click.echo(f"   {_styled(hit.snippet, color)}")
-            click.echo()
-        for m in res.messages:
-            click.echo(m, err=True)
-        click.echo(f"{res.total} hits ({res.took_ms:.0f} ms)")
-    sys.exit(0 if res.total else 1)
+            res = a.search(q.strip(), **params)
+        except _api().ArshifError as e:
+            _error_line(f"{name}:{lineno}: {e}")
+            errors += 1
+            continue
+        found += bool(res.total)
+        ranked = list(enumerate(res.hits, res.offset + 1))
+        if run_format == "jsonl":
+            out.write(dumps({"qid": qid, **res.to_dict()}) + "\n")
+        elif run_format == "trec":
+            for rank, hit in ranked:
+                out.write(f"{qid} Q0 {hit.article.id} {rank} {hit.score:.6f} {tag}\n")
+        else:
+            for rank, hit in ranked:
+                writer.write({"qid": qid, **_hit_row(rank, hit)})
+        out.flush()
+    if errors:
+        return EXIT_USAGE
+    return EXIT_OK if found else EXIT_NONE
 
 
 @main.command()
-@click.argument("article_id")
-@click.option("--json", "as_json", is_flag=True)
+@click.argument("article_ids", nargs=-1, required=True, metavar="ID...")
 @click.option("--history", is_flag=True, help="Show every stored version.")
+@click.option("--highlight", "query", metavar="QUERY", help="Highlight this query's matches.")
+@click.option("--mode", type=MODE_CHOICE, default="all", help="Match mode for --highlight.")
+@_format_options(*FORMATS)
+@_common(top=False)
 @click.pass_obj
-def show(obj: Context, article_id, as_json, history):
-    """Show one article by its id."""
+def show(obj: Settings, article_ids, history, query, mode, fmt, as_json):
+    """Show articles by id (ids are in search results).  Exit code 1 if an id is unknown.
+
+    \b
+    Examples:
+      arshif show 3f2a9c1b7d0e4a55
+      arshif show 3f2a9c1b7d0e4a55 --highlight "مخيم اليرموك"
+      arshif show 3f2a9c1b7d0e4a55 --history --format json
+    """
+    fmt = "json" if as_json else fmt
+    found, missing = [], []
     with obj.open() as a:
-        art = a.article(article_id)
-        versions = a.history(article_id) if history else None
-    if art is None:
-        click.echo(f"error: no article with id {article_id!r}", err=True)
-        sys.exit(1)
-    if as_json:
-        data = art.to_dict()
-        if versions is not None:
-            data["history"] = versions
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
-    click.echo(click.style(art.title, bold=True))
-    click.echo(" · ".join(x for x in (art.source, art.date, art.url, art.id) if x))
-    click.echo()
-    click.echo(art.body)
-    if versions:
-        click.echo()
-        for v in versions:
-            click.echo(f"version {v['version']} saved {v['saved_at']}: {v['title']}")
+        for aid in article_ids:
+            art = a.article(aid)
+            if art is None:
+                missing.append(aid)
+                continue
+            versions = a.history(aid) if history or fmt in ("json", "jsonl") else None
+            marked = a.highlighted(art, query, mode) if query else None
+            found.append((art, versions, marked))
+    for aid in missing:
+        _error_line(f"no article with id {aid!r}")
+    screen = obj.screen(data=fmt != "text")
+    if fmt in ("json", "jsonl"):
+        dicts = []
+        for art, versions, marked in found:
+            # the web API's /api/articles/ID, plus the full versions with --history
+            d = _article_dict(art)
+            d["versions"] = [{k: v[k] for k in ("version", "saved_at", "title")} for v in versions]
+            if marked:
+                d["title_html"] = marked["title"].html()
+                d["body_html"] = marked["body"].html()
+            if history:
+                d["history"] = versions
+            dicts.append(d)
+        if fmt == "jsonl":
+            screen.lines.extend(dumps(d) for d in dicts)
+        elif dicts:
+            data = dicts[0] if len(article_ids) == 1 else dicts
+            screen.lines.extend(dumps(data, indent=2).split("\n"))
+    elif fmt in ("csv", "tsv"):
+        from cli_display import rows_text
+        if history:
+            rows = [v for _, versions, _ in found for v in versions]
+            text = rows_text(fmt, ["version", "saved_at"] + ARTICLE_COLUMNS, rows)
+        else:
+            text = rows_text(fmt, ARTICLE_COLUMNS, (_article_dict(art) for art, _, _ in found))
+        screen.lines.extend(text.rstrip("\n").split("\n"))
+    else:
+        for i, (art, versions, marked) in enumerate(found):
+            if i:
+                screen.line()
+                screen.line([("─" * min(screen.width or 40, 40), DIM)])
+            _render_article(screen, art, marked, versions if history else None)
+    screen.emit()
+    sys.exit(EXIT_NONE if missing else EXIT_OK)
+
+
+@main.command()
+@click.argument("article_id", metavar="ID")
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--offset", default=0, type=click.IntRange(0), help="Skip this many hits.")
+@_format_options(*FORMATS)
+@_common(top=False)
+@click.pass_obj
+def similar(obj: Settings, article_id, limit, offset, fmt, as_json):
+    """Articles similar to the article ID.  Exit code 1 when there are none.
+
+    \b
+    Examples:
+      arshif similar 3f2a9c1b7d0e4a55
+      arshif similar 3f2a9c1b7d0e4a55 -n 5 --format jsonl
+      arshif similar "$(arshif search "مخيم اليرموك" -n 1 -f tsv | cut -f2 | tail -1)"
+    """
+    fmt = "json" if as_json else fmt
+    with obj.open() as a:
+        if not hasattr(a, "similar"):
+            raise CliError("`similar` needs a newer Arshif library")
+        if a.article(article_id) is None:
+            _error_line(f"no article with id {article_id!r}")
+            sys.exit(EXIT_NONE)
+        res = a.similar(article_id, limit=limit, offset=offset)
+    _messages(res)
+    screen = obj.screen(data=fmt != "text")
+    _render_hits(screen, res, fmt)
+    screen.emit()
+    sys.exit(EXIT_OK if res.hits else EXIT_NONE)
 
 
 @main.command()
 @click.argument("text")
-@click.option("--json", "as_json", is_flag=True)
-def analyze(text, as_json):
-    """Show how Arshif analyzes TEXT (use - to read standard input)."""
+@_format_options(*FORMATS)
+@_common(top=False)
+@click.pass_obj
+def analyze(obj: Settings, text, fmt, as_json):
+    """Show how Arshif analyzes TEXT: normalized form, light stem and root of
+    each word (use - to read standard input).
+
+    \b
+    Examples:
+      arshif analyze "بتهجير المهجرين"
+      echo "وقالت المفوضية" | arshif analyze - --format tsv
+    """
+    fmt = "json" if as_json else fmt
     if text == "-":
         text = sys.stdin.read()
-    tokens = Arshif.analyze(text)
-    if as_json:
-        click.echo(json.dumps([{k: v for k, v in t.to_dict().items() if k != "pos"} for t in tokens],
-                              ensure_ascii=False, indent=2))
-        return
-    rows = [("surface", "normalized", "stem", "root")] + [
-        (t.surface, t.normalized, t.stem + (" (stop)" if t.stop else ""), t.root) for t in tokens]
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    for r in rows:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
-
-
-ENGINE_CHOICE = click.Choice(sorted(ENGINES))
+    tokens = [{k: v for k, v in t.to_dict().items() if k != "pos"} for t in _api().Arshif.analyze(text)]
+    screen = obj.screen(data=fmt != "text")
+    columns = ["surface", "normalized", "stem", "root", "stop", "start", "end"]
+    if fmt == "json":
+        screen.lines.extend(dumps(tokens, indent=2).split("\n"))
+    elif fmt == "jsonl":
+        screen.lines.extend(dumps(t) for t in tokens)
+    elif fmt in ("csv", "tsv"):
+        from cli_display import rows_text
+        screen.lines.extend(rows_text(fmt, columns, tokens).rstrip("\n").split("\n"))
+    else:
+        screen.table([["surface", "normalized", "stem", "root"]] + [
+            [t["surface"], t["normalized"], t["stem"] + (" (stop)" if t["stop"] else ""), t["root"]]
+            for t in tokens])
+    screen.emit()
 
 
 @main.command()
-@click.option("--engine", type=ENGINE_CHOICE, default=DEFAULT_ENGINE, show_default=True,
+@click.option("--engine", type=ENGINE_CHOICE, default=None, show_default="whoosh",
               help="Search engine: whoosh (pure Python) or tantivy (fast, for large archives).")
+@_common(top=False)
 @click.pass_obj
-def init(obj: Context, engine):
-    """Create an empty archive that uses ENGINE."""
-    try:
-        with Arshif(obj.home, engine=engine) as a:
-            click.echo(f"archive at {a.home} uses the {a.stats()['engine']} engine")
-    except ArshifError as e:
-        raise click.UsageError(str(e))
+def init(obj: Settings, engine):
+    """Create an empty archive that uses ENGINE (ingest creates one with the default).
+
+    \b
+    Example:
+      arshif --home ~/أرشيف init --engine tantivy
+    """
+    api = _api()
+    with api.Arshif(obj.home, engine=engine) as a:
+        click.echo(f"archive at {a.home} uses the {a.stats()['engine']} engine")
 
 
 @main.command()
 @click.option("--engine", type=ENGINE_CHOICE, required=True, help="The engine to move the index to.")
+@_common(top=False)
 @click.pass_obj
-def migrate(obj: Context, engine):
-    """Rebuild the index with ENGINE from the archive (searching works until it is done)."""
+def migrate(obj: Settings, engine):
+    """Rebuild the index with ENGINE from the archive (searching works until it is done).
+
+    \b
+    Example:
+      arshif --home ~/أرشيف migrate --engine tantivy
+    """
     with obj.open() as a:
-        with click.progressbar(length=a.store.count() or 1, label=f"indexing with {engine}",
-                               file=sys.stderr) as bar:
+        started = time.perf_counter()
+        with progress(total=a.store.count(), unit="articles", desc=f"index with {engine}") as bar:
             n = a.migrate(engine, progress=bar.update)
-    click.echo(f"indexed {n} articles with {engine}")
+    click.echo(f"indexed {n} articles with {engine} in {time.perf_counter() - started:.1f} s")
 
 
 @main.command()
+@_common(top=False)
 @click.pass_obj
-def reindex(obj: Context):
-    """Rebuild the index from the archive."""
+def reindex(obj: Settings):
+    """Rebuild the index from the archive (the archive is never changed).
+
+    \b
+    Example:
+      arshif --home ~/أرشيف reindex
+    """
     with obj.open() as a:
-        n = a.reindex()
-    click.echo(f"indexed {n} articles")
+        started = time.perf_counter()
+        with progress(total=a.store.count(), unit="articles", desc="reindex") as bar:
+            n = a.reindex(progress=bar.update)
+    click.echo(f"indexed {n} articles in {time.perf_counter() - started:.1f} s")
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True)
+@_format_options(*FORMATS)
+@_common(top=False)
 @click.pass_obj
-def stats(obj: Context, as_json):
-    """Counts of articles, sources and dates in the archive."""
+def stats(obj: Settings, fmt, as_json):
+    """Counts of articles, versions, sources and dates in the archive.
+
+    \b
+    Examples:
+      arshif stats
+      arshif --home ~/أرشيف stats --format json
+    """
+    fmt = "json" if as_json else fmt
     with obj.open() as a:
         s = a.stats()
-    if as_json:
-        click.echo(json.dumps(s, ensure_ascii=False, indent=2))
+    screen = obj.screen(data=fmt != "text")
+    if fmt == "json":
+        screen.lines.extend(dumps(s, indent=2).split("\n"))
+    elif fmt == "jsonl":
+        screen.lines.append(dumps(s))
+    elif fmt in ("csv", "tsv"):
+        from cli_display import rows_text
+        text = rows_text(fmt, ["key", "value"], ({"key": k, "value": v} for k, v in s.items()))
+        screen.lines.extend(text.rstrip("\n").split("\n"))
     else:
+        rows = []
         for k, v in s.items():
-            click.echo(f"{k}: {v}")
+            if isinstance(v, dict):
+                rows.append([k, ""])
+                rows.extend([f"  {kk}", str(vv)] for kk, vv in v.items())
+            elif isinstance(v, list):
+                rows.append([k, ", ".join(str(x) for x in v)])
+            else:
+                rows.append([k, "" if v is None else str(v)])
+        screen.table(rows, header_style=None)
+    screen.emit()
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="Write to FILE instead of standard output.")
+@click.option("--mode", type=MODE_CHOICE, default="all", show_default=True)
+@click.option("--source", help="Only articles from this source (with QUERY).")
+@click.option("--category", help="Only articles in this category (with QUERY).")
+@click.option("--since", help="From this date (with QUERY).")
+@click.option("--until", help="Up to this date (with QUERY).")
+@_format_options(*FORMATS, default="jsonl")
+@_common(top=False)
+@click.pass_obj
+def export(obj: Settings, query, output, mode, source, category, since, until, fmt, as_json):
+    """Export articles: every article, or those matching QUERY (in ranked order).
+
+    Each article has the fields of the web API's /api/articles/ID.
+
+    \b
+    Examples:
+      arshif export -o archive.jsonl
+      arshif export تهجير --since 2018 --format csv -o tahjir.csv
+      arshif export "مخيم اليرموك" --format json | jq length
+    """
+    _reject_unknown_options(query)
+    fmt = "json" if as_json else fmt
+    text = " ".join(query).strip()
+    filters = dict(source=source, category=category, since=since, until=until)
+    if not text and any(filters.values()):
+        raise click.UsageError("--source, --category, --since and --until need a QUERY")
+    to_file = output != "-"
+    out = open(output, "w", encoding="utf-8", newline="") if to_file \
+        else sys.stdout
+    try:
+        with obj.open() as a:
+            n = _export(obj, a, text, mode, filters, fmt, out, to_file)
+    finally:
+        if to_file:
+            out.close()
+    if to_file:
+        click.echo(f"exported {n} articles to {output}", err=True)
+
+
+def _export_articles(a: "Arshif", text: str, mode: str, filters: dict):
+    """(total, iterator of articles): the whole archive, or every hit of the query."""
+    if not text:
+        return a.store.count(), a.store.iter_articles()
+    first = a.search(text, mode=mode, limit=1000, **filters)
+    _messages(first)
+
+    def pages():
+        res = first
+        while res.hits:
+            yield from (h.article for h in res.hits)
+            offset = res.offset + len(res.hits)
+            if offset >= res.total:
+                return
+            res = a.search(text, mode=mode, limit=1000, offset=offset, **filters)
+    return first.total, pages()
+
+
+def _export(obj: Settings, a: "Arshif", text, mode, filters, fmt, out, to_file) -> int:
+    total, articles = _export_articles(a, text, mode, filters)
+    writer = RowWriter(fmt, ARTICLE_COLUMNS, out) if fmt in ("csv", "tsv") else None
+    screen = Screen(color=False if to_file else obj.use_color(),
+                    bidi=False if to_file else obj.use_bidi(),
+                    width=None if to_file else terminal_width())
+    n = 0
+    with progress(total=total, unit="articles", desc="export") as bar:
+        if fmt == "json":
+            out.write("[")
+        for art in articles:
+            d = _article_dict(art)
+            if fmt == "json":
+                out.write(("," if n else "") + "\n" + dumps(d))
+            elif fmt == "jsonl":
+                out.write(dumps(d) + "\n")
+            elif writer is not None:
+                writer.write(d)
+            else:
+                if n:
+                    screen.line()
+                _render_article(screen, art)
+                screen.line()
+                out.write("\n".join(screen.lines) + "\n")
+                screen.lines = []
+            n += 1
+            bar.update(1)
+        if fmt == "json":
+            out.write("\n]\n" if n else "]\n")
+    return n
 
 
 @main.command()
@@ -246,24 +836,27 @@ def stats(obj: Context, as_json):
 @click.option("--trusted-proxies", default=0, show_default=True, type=click.IntRange(0, 10),
               help="Number of reverse proxies whose X-Forwarded-* headers to trust.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@_common(top=False)
 @click.pass_obj
-def serve(obj: Context, host, port, prefix, cors_origins, trusted_proxies, threads):
+def serve(obj: Settings, host, port, prefix, cors_origins, trusted_proxies, threads):
     """Serve the web UI and JSON API (waitress; read-only unless
-    ARSHIF_INGEST_TOKEN is set, which enables POST /api/ingest with that token)."""
+    ARSHIF_INGEST_TOKEN is set, which enables POST /api/ingest with that token).
+
+    \b
+    Example:
+      arshif --home ~/أرشيف serve --port 8080
+      then open http://127.0.0.1:8080/?q=تهجير
+    """
     import logging
-    import os
 
     import waitress
 
     from web import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    try:
-        app = create_app({"ARSHIF_HOME": str(obj.home), "PREFIX": prefix,
-                          "CORS_ORIGINS": list(cors_origins), "TRUSTED_PROXIES": trusted_proxies,
-                          "INGEST_TOKEN": os.environ.get("ARSHIF_INGEST_TOKEN") or None})
-    except ArshifError as e:
-        raise click.UsageError(str(e))
+    app = create_app({"ARSHIF_HOME": str(obj.home), "PREFIX": prefix,
+                      "CORS_ORIGINS": list(cors_origins), "TRUSTED_PROXIES": trusted_proxies,
+                      "INGEST_TOKEN": os.environ.get("ARSHIF_INGEST_TOKEN") or None})
     path = (app.extensions["arshif_settings"].prefix or "") + "/"
     click.echo(f"Arshif serving {obj.home} on http://{host}:{port}{path}")
     waitress.serve(app, host=host, port=port, threads=threads, ident="arshif")

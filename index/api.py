@@ -69,6 +69,8 @@ class Arshif:
             raise ArshifError(f"the archive at {self.home} uses the {current} engine: "
                               f"run `arshif migrate --engine {engine}` to change it")
         self.engine = open_engine(self.index_dir, engine or current)
+        if self.state.stale:  # built by an older analysis: rebuild it now
+            self.sync()
 
     # -- lifecycle ---------------------------------------------------------
     def close(self) -> None:

@@ -5,6 +5,11 @@ holds ``state.json`` with the engine's name and the last sequence number
 applied; :func:`sync` applies what came after it.  The state is written only
 after the engine has committed, so a crash in between means some articles
 are indexed twice (an update, harmless), never that one is missed.
+
+The state also records the :data:`~index.analysis.ANALYSIS_VERSION` the
+index was built with.  Terms are stems and roots, so when the analysis
+changes an old index no longer matches new queries: :func:`sync` sees the
+mismatch and re-indexes every article (an in-place rebuild).
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from typing import Callable, Iterator
 
 from archive.store import Store
 
+from .analysis import ANALYSIS_VERSION
 from .engines import DEFAULT_ENGINE, ENGINES, Engine
 from .views import IndexDoc, index_docs
 
@@ -52,6 +58,12 @@ class IndexState:
     def seq(self) -> int:
         return int(self.read().get("seq", 0))
 
+    @property
+    def stale(self) -> bool:
+        """True when the index was built by another version of the analysis."""
+        state = self.read()
+        return bool(state) and state.get("analysis_version") != ANALYSIS_VERSION
+
 
 def engine_path(index_dir: Path, name: str) -> Path:
     return Path(index_dir) / name
@@ -66,7 +78,7 @@ def open_engine(index_dir: Path, name: str | None = None, create: bool = False) 
     path = engine_path(index_dir, name)
     if create or not cls.exists(path):
         engine = cls.create(path)
-        state.write(engine=name, seq=0)
+        state.write(engine=name, seq=0, analysis_version=ANALYSIS_VERSION)
         return engine
     return cls(path)
 
@@ -101,9 +113,10 @@ def sync(store: Store, engine: Engine, state: IndexState,
          progress: Callable[[int], None] | None = None) -> int:
     """Apply the archive's changes since the state's seq; return how many articles were indexed."""
     target = store.last_seq()
-    if state.seq >= target:
+    since = 0 if state.stale else state.seq  # a new analysis re-indexes everything
+    if since >= target and not state.stale:
         return 0
-    ids = store.changed_since(state.seq)
+    ids = store.changed_since(since)
     bulk = len(ids) >= BULK
     workers = min(os.cpu_count() or 1, MAX_WORKERS) if bulk else 1
     done = 0
@@ -119,5 +132,5 @@ def sync(store: Store, engine: Engine, state: IndexState,
             done += len(chunk)
             if progress:
                 progress(len(chunk))
-    state.write(seq=target)
+    state.write(seq=target, analysis_version=ANALYSIS_VERSION)
     return done

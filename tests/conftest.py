@@ -70,3 +70,32 @@ def client(seeded_home):
     from web import create_app
     app = create_app({"ARSHIF_HOME": str(seeded_home), "TESTING": True})
     return app.test_client()
+
+
+# -- for the CLI's tests: the default engine only (the skin does not depend on the engine) --
+@pytest.fixture(scope="session")
+def cli_home(tmp_path_factory, seeds_dir) -> Path:
+    home = tmp_path_factory.mktemp("cli-seeded")
+    with Arshif(home) as a:
+        report = a.ingest([seeds_dir])
+    assert report.added == 5 and not report.failures
+    return home
+
+
+@pytest.fixture(scope="session")
+def cli_lib(cli_home):
+    a = Arshif(cli_home)
+    yield a
+    a.close()
+
+
+@pytest.fixture(scope="session")
+def cli_ids(cli_lib) -> dict[str, str]:
+    by_title = {a.title: a.id for a in cli_lib.store.iter_articles()}
+    return {p: by_title[seed_title(p)] for p in ("000", "001", "002", "003", "004")}
+
+
+@pytest.fixture
+def cli_client(cli_home):
+    from web import create_app
+    return create_app({"ARSHIF_HOME": str(cli_home), "TESTING": True}).test_client()

@@ -20,4 +20,8 @@ from .normalize import normalize
 
 VIEWS = ("exact", "stem", "root")
 
-__all__ = ["Analyzer", "Token", "WordAnalysis", "analyzer", "normalize", "VIEWS"]
+#: Bump whenever normalization, tokenization, stems or roots change: indexes
+#: record it, and one built with another version is rebuilt on the next sync.
+ANALYSIS_VERSION = 2
+
+__all__ = ["ANALYSIS_VERSION", "Analyzer", "Token", "WordAnalysis", "analyzer", "normalize", "VIEWS"]

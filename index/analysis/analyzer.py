@@ -9,15 +9,14 @@ most words of a new article have been seen before.
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict, dataclass
 from typing import Iterator, NamedTuple
 
-from . import morph
-from .normalize import normalize
+from . import lexicon, morph
+from .normalize import normalize, normalize_keep_hamza
 from .root import root
 from .stem import light_stem
 from .stopwords import is_stopword
-from .tokenize import spans
+from .tokenize import WORD
 
 
 class WordAnalysis(NamedTuple):
@@ -27,8 +26,9 @@ class WordAnalysis(NamedTuple):
     stop: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One word of a text: as written, its three views, offsets, position.
+    (A named tuple: immutable, and cheap to make by the million.)"""
     surface: str
     normalized: str
     stem: str
@@ -39,7 +39,7 @@ class Token:
     stop: bool
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return self._asdict()
 
 
 class Analyzer:
@@ -69,20 +69,38 @@ class Analyzer:
             m = morph.analyze(n)
             if m is not None:
                 return WordAnalysis(n, m[0], m[1], False)
+        # Unknown to the dictionary (often a name): the rule-based light stem,
+        # and a root only if it is one the dictionary knows (بيروت stays whole).
         s = light_stem(n)
-        return WordAnalysis(n, s, root(s), False)
+        r = root(light_stem(normalize_keep_hamza(surface)))
+        if r not in lexicon.ROOTS:
+            r = s
+        return WordAnalysis(n, s, r, False)
 
     def tokens(self, text: str) -> Iterator[Token]:
         pos = 0
-        for surface, start, end in spans(text):
-            a = self.word(surface)
-            if not a.normalized:
-                continue
-            yield Token(surface, a.normalized, a.stem, a.root, start, end, pos, a.stop)
-            pos += 1
+        get = self._cache.get
+        new = tuple.__new__
+        for m in WORD.finditer(text):
+            surface = m.group()
+            a = get(surface) or self.word(surface)
+            if a[0]:  # normalized form not empty
+                start, end = m.span()
+                yield new(Token, (surface, a[0], a[1], a[2], start, end, pos, a[3]))
+                pos += 1
 
     def analyze(self, text: str) -> list[Token]:
-        return list(self.tokens(text))
+        out: list[Token] = []
+        append = out.append
+        get = self._cache.get
+        new = tuple.__new__
+        for m in WORD.finditer(text):
+            surface = m.group()
+            a = get(surface) or self.word(surface)
+            if a[0]:
+                start, end = m.span()
+                append(new(Token, (surface, a[0], a[1], a[2], start, end, len(out), a[3])))
+        return out
 
 
 analyzer = Analyzer()

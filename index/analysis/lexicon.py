@@ -10,6 +10,8 @@ tables, keyed by the normalized (see :func:`.normalize.normalize`) form:
 
 * :data:`NOUNS` – form → tuple of :class:`Entry` (lemma, root, flags);
 * :data:`VERBS` – past-tense form → tuple of :class:`Entry`;
+
+(keys are normalized forms with the hamza seats ؤ ئ folded, see :data:`KEY`)
 * :func:`frequency` – how common a form is in the dictionary's word
   frequency list (used only to break ties).
 
@@ -42,13 +44,15 @@ _HAMZA = str.maketrans({"أ": "ء", "إ": "ء", "ؤ": "ء", "ئ": "ء", "آ": "�
 @dataclass(frozen=True, slots=True)
 class Entry:
     lemma: str   # normalized lemma (singular noun, or past-tense verb)
-    root: str    # consonantal root, hamza folded to ء
+    root: str    # consonantal root, hamza folded to ء ("" when the dictionary has none)
     flags: int
 
 
 NOUNS: dict[str, tuple[Entry, ...]] = {}
 VERBS: dict[str, tuple[Entry, ...]] = {}
 _FREQ: dict[str, int] = {}
+#: every root the dictionary knows (to check a rule-extracted root)
+ROOTS: set[str] = set()
 _lock = threading.Lock()
 _loaded = False
 
@@ -58,8 +62,13 @@ def _norm(vocalized_or_plain: str) -> str:
 
 
 def _root(r: str) -> str:
-    r = strip_marks(r or "").strip()
-    return r.translate(_HAMZA) if r else ""
+    """The dictionary's root, first alternative, hamza folded; doubled roots
+    written with two letters (رد) get their third (ردد).  Not a root (a
+    borrowed word's 'root' is the word itself): empty."""
+    r = strip_marks(r or "").replace("،", ",").split(",")[0].strip().translate(_HAMZA)
+    if len(r) == 2:
+        r += r[1]
+    return r if 3 <= len(r) <= 4 else ""
 
 
 def _db(name: str) -> sqlite3.Connection:
@@ -67,7 +76,13 @@ def _db(name: str) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
+#: Lookup keys fold the hamza seats ؤ ئ to ء: a hamza's seat moves with the
+#: case ending and suffixes (زملاء، زملائهم، زملاؤهم), its word does not.
+KEY = str.maketrans({"ؤ": "ء", "ئ": "ء"})
+
+
 def _add(table: dict, form: str, entry: Entry) -> None:
+    form = form.translate(KEY)
     if not form:
         return
     old = table.get(form, ())
@@ -96,7 +111,7 @@ def load() -> None:
                  hm, kal) in rows:
                 del single
                 form_n = _norm(form)
-                root_n = _root(root) or form_n
+                root_n = _root(root)
                 flags = ((FEMININE if fem else 0) | (DUAL if dual else 0)
                          | (MASC_PLURAL if mpl else 0) | (FEM_PLURAL if fpl else 0)
                          | (PRONOUN if hm else 0) | (ARTICLE if kal else 0)
@@ -111,16 +126,37 @@ def load() -> None:
                                                      PRONOUN | ARTICLE | BROKEN))
             for form, root in con.execute("SELECT unvocalized, root FROM verbs ORDER BY id"):
                 form_n = _norm(form)
-                _add(verbs, form_n, Entry(form_n, _root(root) or form_n, VERB))
+                _add(verbs, form_n, Entry(form_n, _root(root), VERB))
         finally:
             con.close()
+        # Form IV (أفعل) joins form I (فعل) when both exist: without vowels
+        # their imperfects are one word (يسقط), so their forms cannot be told apart.
+        for form, entries in verbs.items():
+            if form.startswith("ا") and len(form) == 4 and form[1:] in verbs:
+                base = verbs[form[1:]][0]
+                verbs[form] = tuple(Entry(base.lemma, base.root or e.root, e.flags)
+                                    for e in entries)
+        # A relative adjective (nisba) listed with itself as root takes the
+        # root of its base noun: قمري → قمر، اسلامي → اسلام → سلم.
+        for form, entries in nouns.items():
+            fixed = []
+            for e in entries:
+                if e.lemma.endswith("ي") and len(e.lemma) >= 5 and e.root in ("", e.lemma):
+                    base = [b.root for b in nouns.get(e.lemma[:-1].translate(KEY), ()) if b.root]
+                    if base:
+                        e = Entry(e.lemma, base[0], e.flags)
+                fixed.append(e)
+            nouns[form] = tuple(fixed)
         con = _db("wordfreq.sqlite")
         try:
             for form, n in con.execute("SELECT unvocalized, freq FROM wordfreq"):
                 f = _norm(form)
+                f = f.translate(KEY)
                 freq[f] = max(freq.get(f, 0), int(n or 0))
         finally:
             con.close()
+        ROOTS.update(e.root for es in list(nouns.values()) + list(verbs.values())
+                     for e in es if e.root)
         NOUNS.update(nouns)
         VERBS.update(verbs)
         _FREQ.update(freq)
@@ -129,4 +165,4 @@ def load() -> None:
 
 def frequency(form: str) -> int:
     load()
-    return _FREQ.get(form, 0)
+    return _FREQ.get(form.translate(KEY), 0)

@@ -16,6 +16,7 @@ core first keeps names whole: لبنان is a country, not the dual of لبن.
 from __future__ import annotations
 
 from . import lexicon as lx
+from .root import root as rule_root
 
 # ---- nouns: proclitics (→ has article) and suffixes (→ inflection, pronoun?)
 _CONJ = ("", "و", "ف")
@@ -80,13 +81,33 @@ MIN_CORE = 2
 # An imperfect-verb reading (تعلمون → علم) beats a one-letter-longer noun
 # reading (تعلم, the masdar) when its lemma is this many times more common.
 RATIO = 4
+ARTICLE_BONUS = 1
 
 
 def _lemma_stem(lemma: str) -> str:
-    """The stem shown for a lemma: without its feminine ending (مفاوضه → مفاوض)."""
+    """The stem shown for a lemma: without its feminine ending (مفاوضه →
+    مفاوض), and a relative adjective joins its noun when the dictionary has
+    it (اقتصادي → اقتصاد، فلسطيني → فلسطين; short ones such as سوري stay)."""
     if lemma.endswith("ه") and len(lemma) >= 4:
-        return lemma[:-1]
+        lemma = lemma[:-1]
+    if lemma.endswith("ي") and len(lemma) >= 5 and lemma[:-1] in lx.NOUNS:
+        lemma = lemma[:-1]
     return lemma
+
+
+def _weak_verb(core: str) -> tuple:
+    """Past-tense entries for an imperfect stem whose weak letter changed or
+    fell: يقول → قال، يريد → أراد، يجد → وجد، يبكي → بكى، يدل → دل."""
+    out: tuple = ()
+    V = lx.VERBS
+    if len(core) == 2:
+        out = V.get(core, ()) + V.get("و" + core, ()) + V.get(core + "ي", ()) + V.get(core + "ا", ())
+    elif len(core) == 3 and core[1] in "وي":
+        hollow = core[0] + "ا" + core[2]
+        out = V.get(hollow, ()) + V.get("ا" + hollow, ())
+    elif len(core) == 3 and core[2] == "ي":
+        out = V.get(core[:2] + "ي", ())
+    return out
 
 
 def _noun_entries(core: str, infl: str, article: bool, pronoun: bool):
@@ -109,6 +130,7 @@ def _noun_entries(core: str, infl: str, article: bool, pronoun: bool):
 def analyze(word: str) -> tuple[str, str] | None:
     """``(stem, root)`` of a normalized Arabic word the dictionary knows, else ``None``."""
     lx.load()
+    word = word.translate(lx.KEY)
     n = len(word)
     best = None  # (core length, -affix pieces, freq, stem, root)
     vbest = None  # best imperfect-verb reading: (core length, freq, lemma, root)
@@ -126,6 +148,12 @@ def analyze(word: str) -> tuple[str, str] | None:
                 continue
             core = word[lp:n - ls]
             if (lp or ls) and len(core) < 3:
+                if vimpf and len(core) == 2 and suf in VERB_SUFFIX_IMPF and pre[-1] != "ا":
+                    # يجد، يصلون، تدل، يبكون
+                    for e in _weak_verb(core):
+                        f = lx.frequency(e.lemma)
+                        if vbest is None or (2, f) > vbest[:2]:
+                            vbest = (2, f, e.lemma, e.root)
                 continue
             cands = []
             if article is not None and suf in NOUN_SUFFIXES:
@@ -140,17 +168,30 @@ def analyze(word: str) -> tuple[str, str] | None:
                 elif not vimpf and suf in VERB_SUFFIX_PAST:
                     cands.extend(lx.VERBS.get(core, ()))
             for e in cands:
-                key = (len(core), -(lp > 0) - (ls > 0), lx.frequency(e.lemma), e.lemma, e.root)
+                # The article is strong evidence of a noun: it counts as one
+                # letter of core (الامن is ال+امن, not the verb الام+ن).
+                key = (len(core) + ARTICLE_BONUS * bool(article), -(lp > 0) - (ls > 0),
+                       lx.frequency(e.lemma), e.lemma, e.root, e.flags)
                 if best is None or key > best:
                     best = key
-            if vimpf and not article and len(core) >= 3:
-                for e in lx.VERBS.get(core, ()):
+            if vimpf and not article and len(core) >= 3 and suf in VERB_SUFFIX_IMPF:
+                for e in lx.VERBS.get(core, ()) + _weak_verb(core):
                     f = lx.frequency(e.lemma)
                     if vbest is None or (len(core), f) > vbest[:2]:
                         vbest = (len(core), f, e.lemma, e.root)
     if best is None:
-        return None
+        if vbest is None:
+            return None
+        best = (vbest[0], 0, vbest[1], vbest[2], vbest[3], lx.VERB)
+    lemma, root = best[3], best[4]
     if (vbest is not None and vbest[0] == best[0] - 1
             and vbest[1] >= RATIO * max(best[2], 1)):
-        return _lemma_stem(vbest[2]), vbest[3]
-    return _lemma_stem(best[3]), best[4]
+        lemma, root = vbest[2], vbest[3]
+    stem = _lemma_stem(lemma)
+    if best[5] & lx.PROPER and lemma == best[3]:
+        root = stem  # a name is its own root: لبنان is not لبن
+    elif not root:  # a borrowed word: its root is itself, unless
+        root = rule_root(stem)  # a rule finds one the dictionary knows
+        if root not in lx.ROOTS:
+            root = stem
+    return stem, root

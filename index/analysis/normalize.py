@@ -38,6 +38,8 @@ _FOLD = {
 _FOLD.update({chr(0x0660 + d): str(d) for d in range(10)})  # ٠١٢…
 _FOLD.update({chr(0x06F0 + d): str(d) for d in range(10)})  # ۰۱۲…
 _TABLE = str.maketrans(_FOLD)
+# The same folding with the hamza seats kept, for root extraction (أمن → ءمن).
+_TABLE_HAMZA = str.maketrans({k: v for k, v in _FOLD.items() if k not in "أإآ"})
 
 
 def normalize(text: str) -> str:
@@ -50,3 +52,10 @@ def normalize(text: str) -> str:
 def strip_marks(text: str) -> str:
     """Remove diacritics, tatweel and invisible controls, keeping letters as written."""
     return _STRIP.sub("", text)
+
+
+def normalize_keep_hamza(text: str) -> str:
+    """:func:`normalize`, but أ إ آ stay as written (roots need the hamza)."""
+    if _PRESENTATION.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    return _STRIP.sub("", text).translate(_TABLE_HAMZA).casefold()

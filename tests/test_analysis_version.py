@@ -1,0 +1,39 @@
+"""An index built by another version of the analysis is rebuilt, not trusted."""
+from __future__ import annotations
+
+import json
+
+from index.analysis import ANALYSIS_VERSION
+from index.api import Arshif
+
+
+def test_new_index_records_the_analysis_version(tmp_path, seeds_dir):
+    with Arshif(tmp_path, create=True) as a:
+        a.ingest([seeds_dir])
+        assert a.state.read()["analysis_version"] == ANALYSIS_VERSION
+
+
+def test_index_from_an_older_analysis_is_rebuilt_on_open(tmp_path, seeds_dir):
+    with Arshif(tmp_path, create=True) as a:
+        a.ingest([seeds_dir])
+        state_file = a.state.file
+        before = {h.article.id for h in a.search("التهجير").hits}
+    assert before
+    state = json.loads(state_file.read_text(encoding="utf-8"))
+    state["analysis_version"] = ANALYSIS_VERSION - 1
+    state_file.write_text(json.dumps(state), encoding="utf-8")
+
+    with Arshif(tmp_path) as a:
+        assert not a.state.stale
+        assert a.state.read()["analysis_version"] == ANALYSIS_VERSION
+        assert {h.article.id for h in a.search("التهجير").hits} == before
+        assert a.store.count() == 5
+
+
+def test_sync_rebuilds_a_stale_index_even_with_nothing_new(tmp_path, seeds_dir):
+    with Arshif(tmp_path, create=True) as a:
+        a.ingest([seeds_dir])
+        a.state.write(analysis_version=None)
+        assert a.state.stale
+        assert a.sync() == 5
+        assert not a.state.stale and a.sync() == 0
