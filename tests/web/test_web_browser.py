@@ -20,6 +20,7 @@ from conftest import ARTIFACTS, LiveServer
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PREFIX = "/archive"
+expect.set_options(timeout=20_000)  # a busy CI machine: wait longer, never assert on time
 
 
 def chromium_path() -> str:
@@ -91,6 +92,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar")
+    ctx.set_default_timeout(30_000)
     pg = ctx.new_page()
     pg.problems = []
     pg.on("dialog", lambda d: (pg.problems.append(f"dialog: {d.message}"), d.dismiss()))
