@@ -39,12 +39,30 @@ def outbound(url: str | None) -> str | None:
     return None
 
 
+def paragraphs(snippet) -> list[list]:
+    """The segments of a whole-text :class:`~index.highlight.Snippet`, cut into paragraphs at
+    line breaks, so each paragraph can take its own direction (an English quote in an
+    Arabic article, or the reverse)."""
+    out, current = [], []
+    for frag in snippet.fragments:
+        for seg in frag:
+            lines = seg.text.split("\n")
+            for i, line in enumerate(lines):
+                if i:
+                    out.append(current)
+                    current = []
+                if line:
+                    current.append(type(seg)(line, seg.kind))
+    out.append(current)
+    return [p for p in out if any(s.text.strip() for s in p)]
+
+
 def day(value: str | None) -> str:
     return (value or "")[:10]
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.globals.update(search_url=search_url, outbound=outbound)
+    app.jinja_env.globals.update(search_url=search_url, outbound=outbound, paragraphs=paragraphs)
     app.jinja_env.filters["day"] = day
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
