@@ -6,7 +6,7 @@ PORT   ?= 8000
 HOST   ?= 127.0.0.1
 ARTICLES ?=
 
-.PHONY: run test install browser bench bench-analysis bench-cli clean
+.PHONY: run test install browser bench bench-analysis bench-cli bench-quality clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,10 @@ bench-analysis: $(VENV)/.bench-installed
 bench-cli: $(VENV)/.installed
 	$(PY) bench/cli.py
 
-bench: bench-analysis bench-cli
+bench-quality: $(VENV)/.installed
+	$(PY) bench/quality.py
+
+bench: bench-analysis bench-cli bench-quality
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

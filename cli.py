@@ -121,6 +121,8 @@ class Settings:
         """The archive directory: --home, else $ARSHIF_HOME, else the default."""
         return self.home_option if self.home_option is not None else _api().default_home()
 
+    home_dir = home  # the same, under its earlier name
+
     def use_color(self) -> bool:
         if self.color is not None:
             return self.color

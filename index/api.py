@@ -14,23 +14,27 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import Callable, Iterable
+from dataclasses import replace
+from typing import Callable, Iterable, Iterator
 
 from archive import IngestReport, Store, ingest as ingest_paths
 from archive.records import Article
 
-from .analysis import Token, analyzer
+from .analysis import Token, analyzer, normalize
 from .engines import ENGINES, SORTS
+from .engines.base import FACETS
 from .highlight import Snippet, segments, marks, snippet
 from .indexer import IndexState, open_engine, sync
-from .query import Filters, compile_query
+from .query import Filters, compile_query, dates, ir
 from .ranking import MODES
 from .results import Hit, SearchResults
-from .views import day_number
+from .similar import more_like_this
+from .suggest import did_you_mean
 
 ARCHIVE_FILE = "archive.sqlite3"
 INDEX_DIR = "index"
 MAX_LIMIT = 1000
+MAX_FETCH = 3000  # hits read to fill a page when duplicates are collapsed
 
 
 def default_home() -> Path:
@@ -137,36 +141,174 @@ class Arshif:
     # -- reading -----------------------------------------------------------
     def search(self, query: str, *, mode: str = "all", limit: int = 10, offset: int = 0,
                sort: str = "relevance", source: str | None = None, category: str | None = None,
-               since: str | None = None, until: str | None = None) -> SearchResults:
+               since: str | None = None, until: str | None = None, facets: bool = False,
+               snippets: bool = True, collapse: bool = True, suggest: bool = True) -> SearchResults:
+        """Search the archive.  ``query`` is in the query language of :mod:`index.query`
+        (it never makes this raise); the other parameters are checked and raise
+        :class:`ArshifError` with a one-line message when invalid.
+
+        ``source``/``category``/``since``/``until`` filter like the query's own
+        ``source:`` … (a parameter wins over the same filter in the query);
+        ``facets`` adds counts per source, category, year and month of all
+        matching articles; ``snippets=False`` skips highlighting (faster, for
+        batch runs); ``collapse`` folds duplicates into their best hit
+        (``Hit.also_in``); ``suggest`` fills ``did_you_mean``."""
         started = time.perf_counter()
+        self._check(mode, sort, limit, offset)
+        params = _param_filters(source, category, since, until)
+        compiled = compile_query(query, mode, lexicon=self.engine)
+        results = SearchResults(query=query, mode=mode, total=0, hits=[], offset=offset,
+                                limit=limit, sort=sort)
+        results.messages.extend(compiled.messages)
+        filters = self._resolve(_merge(compiled.filters, params), results.messages)
+        q = compiled.query
+        if q is None and filters:
+            q = ir.MatchAllQ()  # filters only: every article that passes them
+        if q is None:
+            results.messages.append("the query has no searchable words")
+        else:
+            self._run(results, q, filters, compiled.matches, snippets, collapse)
+            if facets:
+                results.facets = self.engine.facets(q, filters)
+        if suggest and compiled.typed:
+            results.did_you_mean = did_you_mean(query, compiled.typed, self.engine)
+        results.took_ms = (time.perf_counter() - started) * 1000
+        return results
+
+    def search_many(self, queries: Iterable, **options) -> Iterator[tuple[str, SearchResults]]:
+        """Run many queries with the same options (those of :meth:`search`).
+
+        ``queries`` yields strings (``query`` or ``id<TAB>query``) or
+        ``(id, query)`` pairs; a query without an id gets its 1-based number.
+        Yields ``(id, results)`` in input order.  Options are checked before
+        the first query runs; blank lines and ``#`` comments are skipped."""
+        self._check(options.get("mode", "all"), options.get("sort", "relevance"),
+                    options.get("limit", 10), options.get("offset", 0))
+        _param_filters(options.get("source"), options.get("category"),
+                       options.get("since"), options.get("until"))
+        options.setdefault("suggest", False)
+        return self._many(queries, options)
+
+    def _many(self, queries, options):
+        for n, item in enumerate(queries, 1):
+            if isinstance(item, str):
+                line = item.rstrip("\r\n")
+                if not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                qid, text = line.split("\t", 1) if "\t" in line else (str(n), line)
+            else:
+                qid, text = item
+            yield str(qid), self.search(text.strip(), **options)
+
+    def similar(self, article_id: str, *, limit: int = 10, offset: int = 0,
+                snippets: bool = True) -> SearchResults:
+        """Articles most like ``article_id`` ("more like this"): its most
+        distinctive stems (tf × idf) searched as one query, the article itself
+        and its duplicates left out.  Raises :class:`ArshifError` for an unknown id."""
+        started = time.perf_counter()
+        self._check("all", "relevance", limit, offset)
+        a = self.store.get(article_id)
+        if a is None:
+            raise ArshifError(f"no article with id {article_id!r}")
+        results = SearchResults(query=f"similar:{article_id}", mode="stem", total=0, hits=[],
+                                offset=offset, limit=limit, sort="relevance")
+        q, matches = more_like_this(a, self.engine)
+        if q is None:
+            results.messages.append("the article has no words to compare")
+        else:
+            exclude = [article_id] + [d["id"] for d in self._duplicates(article_id)]
+            q = ir.BoolQ(must=(q,), must_not=tuple(ir.TermQ("id", i) for i in exclude))
+            self._run(results, q, ir.Filters(), matches, snippets, collapse=True)
+        results.took_ms = (time.perf_counter() - started) * 1000
+        return results
+
+    def suggest(self, query: str) -> str | None:
+        """The query with rare words replaced by common spellings ("did you mean"), or None."""
+        compiled = compile_query(query, "all")
+        return did_you_mean(query, compiled.typed, self.engine) if compiled.typed else None
+
+    def facets(self, query: str = "", *, mode: str = "all", source: str | None = None,
+               category: str | None = None, since: str | None = None,
+               until: str | None = None) -> dict[str, dict[str, int]]:
+        """Counts per source, category, year and month of the articles matching
+        ``query`` (every article for an empty query)."""
+        if mode not in MODES:
+            raise ArshifError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
+        compiled = compile_query(query, mode, lexicon=self.engine)
+        filters = self._resolve(_merge(compiled.filters, _param_filters(source, category, since, until)), [])
+        if compiled.query is None and query.strip() and not filters:
+            return {f: {} for f in FACETS}
+        return self.engine.facets(compiled.query, filters)
+
+    # -- search internals ----------------------------------------------------
+    @staticmethod
+    def _check(mode: str, sort: str, limit: int, offset: int) -> None:
         if mode not in MODES:
             raise ArshifError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
         if sort not in SORTS:
             raise ArshifError(f"unknown sort {sort!r}: choose one of {', '.join(SORTS)}")
-        if not 1 <= limit <= MAX_LIMIT:
+        if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
             raise ArshifError(f"limit must be between 1 and {MAX_LIMIT}")
-        if offset < 0:
+        if not isinstance(offset, int) or offset < 0:
             raise ArshifError("offset must not be negative")
-        filters = Filters(source=source or None, category=category or None,
-                          since=_day(since, "since"), until=_day(until, "until", end=True))
-        compiled = compile_query(query, mode)
-        results = SearchResults(query=query, mode=mode, total=0, hits=[], offset=offset,
-                                limit=limit, sort=sort)
-        if compiled.query is None:
-            results.messages.append("the query has no searchable words")
-        else:
-            found = self.engine.search(compiled.query, filters, sort=sort, limit=limit, offset=offset)
-            articles = self.store.get_many([i for i, _ in found.hits])
-            results.total = found.total
-            for doc_id, score in found.hits:
-                a = articles.get(doc_id)
-                if a is not None:
-                    results.hits.append(self._hit(a, score, compiled.matches))
-        results.took_ms = (time.perf_counter() - started) * 1000
-        return results
+
+    def _run(self, results: SearchResults, q, filters, matches, snippets: bool, collapse: bool) -> None:
+        want = results.offset + results.limit
+        grouped = collapse and self._has_groups()
+        # Collapsing duplicates can shorten the list: fetch more than the page.
+        fetch = min(want * 3 + 10, MAX_FETCH) if grouped else results.limit
+        start = 0 if grouped else results.offset
+        found = self.engine.search(q, filters, sort=results.sort, limit=fetch, offset=start)
+        results.total = found.total
+        articles = self.store.get_many([i for i, _ in found.hits])
+        kept: list[tuple[Article, float]] = []
+        seen_groups: set[str] = set()
+        for doc_id, score in found.hits:
+            a = articles.get(doc_id)
+            if a is None:
+                continue
+            group = getattr(a, "dup_group", None) if grouped else None
+            if group:
+                if group in seen_groups:
+                    results.collapsed += 1
+                    continue
+                seen_groups.add(group)
+            kept.append((a, score))
+        page = kept[results.offset:want] if grouped else kept
+        for a, score in page:
+            hit = self._hit(a, score, matches, snippets)
+            if grouped and getattr(a, "dup_group", None):
+                hit.also_in = self._duplicates(a.id)
+            results.hits.append(hit)
+
+    def _has_groups(self) -> bool:
+        return hasattr(self.store, "duplicates_of")
+
+    def _duplicates(self, article_id: str) -> list[dict]:
+        if not self._has_groups():
+            return []
+        return self.store.duplicates_of(article_id)
+
+    def _resolve(self, filters: ir.Filters, messages: list[str]) -> ir.Filters:
+        """Match a source/category typed loosely (no hamza, other case) to the archive's spelling."""
+        changes = {}
+        for name in ("source", "category"):
+            value = getattr(filters, name)
+            if not value or self.engine.count(None, ir.Filters(**{name: value})):
+                continue
+            wanted = normalize(value).strip()
+            known = self.engine.facets(None, None).get(name, {})
+            match = next((k for k in known if normalize(k).strip() == wanted), None)
+            if match:
+                changes[name] = match
+            else:
+                messages.append(f"no article has {name} {value!r}")
+        return replace(filters, **changes) if changes else filters
 
     @staticmethod
-    def _hit(a: Article, score: float, matches) -> Hit:
+    def _hit(a: Article, score: float, matches, snippets: bool = True) -> Hit:
+        if not snippets:
+            return Hit(a, score, Snippet([]), Snippet([]), [])
         body = snippet(a.body, matches)
         title = Snippet([segments(a.title, marks(a.title, matches))])
         matched = list(dict.fromkeys(title.matched + body.matched))
@@ -200,19 +342,18 @@ def _day(value: str | None, name: str, end: bool = False) -> int | None:
     """``2018``, ``2018-05`` or ``2018-05-21`` → YYYYMMDD (start or end of the period)."""
     if not value:
         return None
-    v = value.strip()
-    parts = v.split("-")
     try:
-        if len(parts) == 1 and len(v) == 4:
-            return int(v) * 10000 + (1231 if end else 101)
-        if len(parts) == 2:
-            y, m = int(parts[0]), int(parts[1])
-            if not 1 <= m <= 12:
-                raise ValueError
-            return y * 10000 + m * 100 + (31 if end else 1)
-        d = day_number(v)
-        if d:
-            return d
-    except ValueError:
-        pass
-    raise ArshifError(f"{name}: expected a date such as 2018, 2018-05 or 2018-05-21, got {value!r}")
+        return dates.day(value, end=end)
+    except ValueError as e:
+        raise ArshifError(f"{name}: {e}") from None
+
+
+def _param_filters(source, category, since, until) -> ir.Filters:
+    return ir.Filters(source=source or None, category=category or None,
+                      since=_day(since, "since"), until=_day(until, "until", end=True))
+
+
+def _merge(from_query: ir.Filters, params: ir.Filters) -> ir.Filters:
+    """The query's filters, each replaced by the parameter of the same name when given."""
+    return ir.Filters(**{f: getattr(params, f) if getattr(params, f) is not None else getattr(from_query, f)
+                         for f in ("source", "category", "since", "until")})

@@ -4,11 +4,15 @@ Highlighting is engine-independent.  The article text (from the archive) is
 analyzed again with the same analyzer, and each word is marked when one of
 its views is in the query's :class:`MatchSet`: *exact* if its normalized form
 matches, else *stem*, else *root*.  The mark covers the word exactly as the
-article wrote it (بتهجير، المهجرين, with its diacritics).
+article wrote it (بتهجير، المهجرين, with its diacritics), and its kind is
+kept, so formatters can show the three tiers differently (HTML
+``<mark class="exact|stem|root">``, terminal colours).
 
-As in Whoosh: a fragmenter cuts the text into sentences (``. ! ? ؟ ؛ ،`` and
-line breaks end one), a scorer prefers sentences with more distinct and
-stronger matches, and formatters render the chosen fragments as plain text,
+As in Whoosh: a fragmenter cuts the text into sentences (``. ! ? ؟ ؛ …``
+followed by a space, and line breaks, end one; the dot of ``14.5`` does
+not), a sentence too long for a snippet is cut at its clauses (``، , : ;``)
+and only then at spaces; a scorer prefers fragments with more distinct and
+stronger matches; formatters render the chosen fragments as plain text,
 HTML or, in the CLI, terminal styles.
 """
 from __future__ import annotations
@@ -21,7 +25,9 @@ from .analysis import analyzer
 from .query import MatchSet
 
 KIND_WEIGHT = {"exact": 3.0, "stem": 2.0, "root": 1.0}
-SENTENCE = re.compile(r"[^.!?؟؛\n]+[.!?؟؛]*")
+# A sentence runs to an end mark followed by a space (or the end), or to a line break.
+SENTENCE = re.compile(r"(?:[^\n.!?؟؛…]|[.!?؟؛…](?=[^\s.!?؟؛…]))+(?:[.!?؟؛…]+|(?=\n)|$)")
+CLAUSE = re.compile(r"[^،,:;]+[،,:;]*")
 MAX_FRAGMENT = 220
 ELLIPSIS = " … "
 
@@ -103,15 +109,37 @@ def segments(text: str, spans: list[tuple[int, int, str]], start: int = 0, end: 
     return out
 
 
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
 def _sentences(text: str):
+    """Fragments: sentences, and long sentences cut into runs of whole clauses."""
     for m in SENTENCE.finditer(text):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
+        s, e = _trim(text, m.start(), m.end())
+        if e <= s:
+            continue
+        if e - s <= MAX_FRAGMENT:
             yield s, e
+            continue
+        lo = hi = None
+        for c in CLAUSE.finditer(text, s, e):
+            cs, ce = _trim(text, c.start(), c.end())
+            if ce <= cs:
+                continue
+            if lo is None:
+                lo, hi = cs, ce
+            elif ce - lo <= MAX_FRAGMENT:
+                hi = ce
+            else:
+                yield lo, hi
+                lo, hi = cs, ce
+        if lo is not None:
+            yield lo, hi
 
 
 def _window(text: str, s: int, e: int, spans) -> tuple[int, int]:

@@ -117,6 +117,10 @@ class Engine(ABC):
         ``prefix``, most frequent first (the compiler's lexicon, for wildcards)."""
 
     @abstractmethod
+    def doc_frequency(self, field: str, term: str) -> int:
+        """How many documents have ``term`` in the text field ``field`` (for "did you mean")."""
+
+    @abstractmethod
     def size_bytes(self) -> int:
         """The size of the index on disk."""
 

@@ -197,5 +197,11 @@ class TantivyEngine(Engine):
             return []
         return sorted(((t, int(n)) for t, n in out), key=lambda x: (-x[1], x[0]))
 
+    def doc_frequency(self, field: str, term: str) -> int:
+        try:
+            return int(self._ix.searcher().doc_freq(field, term))
+        except ValueError:
+            return 0
+
     def size_bytes(self) -> int:
         return dir_size(self.path)

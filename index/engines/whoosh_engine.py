@@ -25,7 +25,7 @@ from pathlib import Path
 
 from whoosh import index as windex
 from whoosh import query as wq
-from whoosh import scoring, sorting
+from whoosh import matching, scoring, sorting
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from whoosh.formats import Frequency, Positions
@@ -128,6 +128,26 @@ class _Writer(EngineWriter):
         return False
 
 
+class _AndNotMatcher(matching.AndNotMatcher):
+    """Whoosh's AndNotMatcher, fixed: when the excluded list starts before the
+    first hit, its ``_find_first`` did not skip ahead, so the first hit got
+    through even when excluded."""
+
+    def _find_first(self):
+        if self.a.is_active() and self.b.is_active():
+            if self.b.id() < self.a.id():
+                self.b.skip_to(self.a.id())
+            if self.b.is_active() and self.a.id() == self.b.id():
+                self._find_next()
+
+
+class _AndNot(wq.AndNot):
+    def matcher(self, searcher, context=None):
+        scoredm = self.a.matcher(searcher, context)
+        notm = self.b.matcher(searcher, searcher.boolean_context())
+        return _AndNotMatcher(scoredm, notm)
+
+
 def translate(q: ir.Query) -> wq.Query:
     """The Whoosh query for a compiled query tree."""
     if isinstance(q, ir.TermQ):
@@ -151,7 +171,7 @@ def translate(q: ir.Query) -> wq.Query:
         else:
             base = wq.Every()
         if must_not:
-            base = wq.AndNot(base, wq.Or(must_not))
+            base = _AndNot(base, wq.Or(must_not))
         return base
     raise TypeError(f"unknown query node {q!r}")
 
@@ -165,7 +185,7 @@ def filter_query(filters: ir.Filters | None) -> wq.Query | None:
     if filters.category:
         parts.append(wq.Term("category", filters.category))
     if filters.since is not None or filters.until is not None:
-        parts.append(wq.NumericRange("day", filters.since or 0, filters.until))
+        parts.append(wq.NumericRange("day", filters.since or 1, filters.until))  # whoosh ignores an end after start 0
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
@@ -241,6 +261,10 @@ class WhooshEngine(Engine):
         out = [(t.decode("utf-8") if isinstance(t, bytes) else t, r.doc_frequency(field, t))
                for t in r.expand_prefix(field, prefix)]
         return sorted(out, key=lambda x: (-x[1], x[0]))
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        r = self.searcher().reader()
+        return r.doc_frequency(field, term) if field in r.schema else 0
 
     def size_bytes(self) -> int:
         return dir_size(self.path)

@@ -1,0 +1,80 @@
+""""Did you mean": a common spelling for a query word the archive barely knows.
+
+A query word is *rare* when its light stem occurs in at most
+:data:`RARE_DF` articles.  Its candidates are the normalized forms one edit
+away (a letter deleted, inserted, replaced, or two swapped): ``تهجر`` →
+``تهجير``.  Edits are tried on the word as typed (normalized) and on its
+stem, so ``بالتهجر`` still finds ``تهجير`` under its clitics.  A candidate
+is suggested when it is much more common than the word
+(:data:`MIN_RATIO` × and at least :data:`MIN_DF` articles).  Counts come
+from the engine's term statistics (:meth:`Engine.doc_frequency`), so the
+suggestion always names something the archive has.
+"""
+from __future__ import annotations
+
+from typing import Protocol
+
+from .analysis import analyzer
+
+RARE_DF = 2
+MIN_DF = 2
+MIN_RATIO = 5
+MIN_LETTERS = 3
+ARABIC = "ءابتثجحخدذرزسشصضطظعغفقكلمنهويؤئ"
+LATIN = "abcdefghijklmnopqrstuvwxyz"
+
+
+class TermStats(Protocol):
+    def doc_frequency(self, field: str, term: str) -> int: ...
+
+
+def edits(word: str) -> set[str]:
+    """Every string one edit away from ``word`` (in its own script)."""
+    letters = LATIN if word.isascii() else ARABIC
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in letters}
+    out |= {a + c + b for a, b in splits for c in letters}
+    out.discard(word)
+    return {w for w in out if len(w) >= MIN_LETTERS - 1}
+
+
+def _df(stats: TermStats, view: str, term: str) -> int:
+    return stats.doc_frequency(f"body_{view}", term) + stats.doc_frequency(f"title_{view}", term)
+
+
+def correct(word: str, stats: TermStats) -> str | None:
+    """A much more common spelling of ``word`` (normalized), or None."""
+    toks = analyzer.analyze(word)
+    if len(toks) != 1 or toks[0].stop or len(toks[0].normalized) < MIN_LETTERS:
+        return None
+    t = toks[0]
+    if t.normalized.isdigit():
+        return None
+    word_df = _df(stats, "stem", t.stem)
+    if word_df > RARE_DF:
+        return None
+    need = max(MIN_DF, MIN_RATIO * word_df)
+    best, best_df = None, 0
+    for cand in edits(t.normalized):
+        df = _df(stats, "exact", cand)
+        if df >= need and df > best_df:
+            best, best_df = cand, df
+    if t.stem != t.normalized and t.stem in t.normalized:
+        for cand in edits(t.stem):
+            df = _df(stats, "stem", cand)
+            if df >= need and df > best_df:
+                best, best_df = t.normalized.replace(t.stem, cand, 1), df
+    return best
+
+
+def did_you_mean(query: str, typed: list[str], stats: TermStats) -> str | None:
+    """``query`` with each rare word replaced by its common spelling, or None if none is."""
+    out, changed = query, False
+    for w in dict.fromkeys(typed):
+        c = correct(w, stats) if w in out else None
+        if c:
+            out = out.replace(w, c)
+            changed = True
+    return out if changed else None
