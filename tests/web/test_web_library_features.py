@@ -80,25 +80,3 @@ def test_api_facets(wc):
     d = wc.get("/api/facets?q=تهجير&since=2019").get_json()
     assert d["year"] == {"2019": 1}
     assert wc.get("/api/facets?mode=bad").status_code == 400
-
-
-def test_duplicates_are_collapsed_with_also_in(tmp_path):
-    from index.api import Arshif
-    from web import create_app
-    body = "نص طويل عن تهجير سكان القلمون الشرقي إلى الشمال السوري وقد وصل آلاف المهجرين إلى إدلب."
-    src = tmp_path / "d.jsonl"
-    src.write_text(
-        f'{{"id": "d1", "title": "تهجير القلمون", "body": "{body}", "source": "الجزيرة", "date": "2018-04-20"}}\n'
-        f'{{"id": "d2", "title": "تهجير القلمون", "body": "{body}", "source": "عنب بلدي", "date": "2018-04-21"}}\n',
-        encoding="utf-8")
-    with Arshif(tmp_path / "h") as a:
-        a.ingest([src])
-    c = create_app({"ARSHIF_HOME": str(tmp_path / "h"), "TESTING": True}).test_client()
-    d = c.get("/api/search?q=تهجير").get_json()
-    assert len(d["hits"]) == 1 and d["collapsed"] == 1
-    other = d["hits"][0]["also_in"][0]
-    page = soup(c.get("/?q=تهجير"))
-    also = page.select_one("li.hit .also-in a")
-    assert also.select_one("bdi").text == other["source"]
-    assert urlsplit(also["href"]).path == f"/articles/{other['id']}"
-    assert "مطوية" in page.select_one(".count").text
