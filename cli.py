@@ -326,8 +326,9 @@ def _render_hits(screen: Screen, res, fmt: str) -> None:
         also = hit.also_in
         if also:
             screen.para([("also in: ", DIM)] + _join(
-                [[(_meta(d.get("source") or d.get("id"), (d.get("date") or "")[:10]), None)] for d in also]),
-                indent, indent + "  ")
+                [[(d.get("source") or "?", None),
+                  (f" ({', '.join(x for x in ((d.get('date') or '')[:10], d.get('id')) if x)})", DIM)]
+                 for d in also]), indent, indent + "  ")
         screen.line()
     facets = {name: counts for name, counts in (res.facets or {}).items() if counts}
     if facets:

@@ -482,9 +482,13 @@ def rich_home(tmp_path_factory):
     evil.write_text(json.dumps({"id": "evil-1", "title": "تهجير \x1b[2J\x1b]0;pwned\x07 عنوان",
                                 "body": "نص عن التهجير\x1b[31m الأحمر", "source": "مجهول",
                                 "date": "2020-01-01"}) + "\n", encoding="utf-8")
+    fixture = Path(__file__).parent / "fixtures" / "web_articles.jsonl"
+    dup = dict(json.loads(fixture.read_text(encoding="utf-8").splitlines()[0]),
+               id="dup-1", source="العربية", date="2018-04-21")
+    evil.write_text(evil.read_text(encoding="utf-8") + json.dumps(dup) + "\n", encoding="utf-8")
     with Arshif(home) as a:
-        report = a.ingest([Path(__file__).parent / "fixtures" / "web_articles.jsonl", evil])
-    assert report.added == 6
+        report = a.ingest([fixture, evil])
+    assert report.added + report.duplicate == 7 and not report.failures
     return home
 
 
@@ -528,6 +532,18 @@ def test_collapse_flag_reaches_the_library(runner, rich_home, rich_lib):
         r = runner.invoke(main, ["--home", str(rich_home), "search", "تهجير", flag, "-f", "json"])
         got = json.loads(r.stdout)
         assert got["hits"] == rich_lib.search("تهجير", collapse=collapse).to_dict()["hits"]
+
+
+def test_duplicates_are_folded_and_listed_as_also_in(runner, rich_home, rich_lib):
+    r = runner.invoke(main, ["--home", str(rich_home), "search", "تهجير", "-n", "20"])
+    res = rich_lib.search("تهجير", limit=20)
+    folded = [h for h in res.hits if h.also_in]
+    assert folded
+    first = folded[0].also_in[0]
+    assert f"also in: {first['source']} ({first['date'][:10]}, {first['id']})" in r.stdout
+    assert ("duplicate" in r.stdout.splitlines()[-1]) == bool(res.collapsed)
+    plain = runner.invoke(main, ["--home", str(rich_home), "search", "تهجير", "-n", "20", "--no-collapse"])
+    assert "also in" not in plain.stdout
 
 
 def test_did_you_mean_is_shown_when_the_library_has_one(run, cli_lib):
