@@ -6,6 +6,7 @@ render what it returns.
 """
 from __future__ import annotations
 
+import logging
 import re
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
@@ -15,6 +16,7 @@ from .export import rows, to_csv, to_jsonl
 from .params import BadParameter, MODES, article_id as valid_id, choice, integer, query_text, search_args, state
 
 bp = Blueprint("ui", __name__)
+log = logging.getLogger("arshif.web")
 _FILENAME_UNSAFE = re.compile(r"[^\w\-]+")
 SIMILAR = 5  # "more like this" on an article page
 
@@ -56,7 +58,11 @@ def article(article_id: str):
         abort(404)
     hl = lib.highlighted(a, q, mode) if q.strip() else None
     versions = lib.history(a.id)
-    similar = lib.similar(a.id, limit=SIMILAR)
+    try:
+        similar = lib.similar(a.id, limit=SIMILAR)
+    except Exception:  # an auxiliary panel: the article itself must still be readable
+        log.exception("more like this failed for %s", a.id)
+        similar = None
     return render_template("article.html", article=a, q=q, mode=mode, hl=hl,
                            versions=versions, similar=similar)
 
