@@ -477,6 +477,7 @@ def ingest(obj: Settings, paths, fmt, field_map, date, source, category, aliases
         with progress(unit="articles", desc="ingest", enabled=show_progress) as bar, \
                 obj.open(create=True) as a:
             report = a.ingest(paths, options=options, on_record=lambda status: bar.update(1))
+            advice = a.engine_advice()
     except KeyboardInterrupt:
         _error_line(interrupted_msg)
         sys.exit(EXIT_INTERRUPTED)
@@ -492,6 +493,8 @@ def ingest(obj: Settings, paths, fmt, field_map, date, source, category, aliases
         click.echo(dumps(report.to_dict(), indent=2))
     else:
         click.echo(report.summary())
+    if advice:
+        click.echo(f"note: {advice}", err=True)
     sys.exit(EXIT_INTERRUPTED if report.interrupted else 1 if report.failed else EXIT_OK)
 
 

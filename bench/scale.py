@@ -16,7 +16,8 @@ each body shuffled), then for each engine, in a fresh process:
 
 Lucene (``shared/bench/lucene``, ArabicAnalyzer + BM25) runs the same corpus
 and queries (top 10, ids only).  With ``--quality`` the script also gives
-MRR@10 on ARCD and XQuAD-ar for each engine.
+MRR@10 on ARCD and XQuAD-ar for each engine, and for Whoosh's own
+matchers and BM25F on the same queries (``whoosh-classic``, the "before").
 
     python bench/scale.py --sizes 10000 72716 [--engines whoosh tantivy lucene] [--quality]
 
@@ -146,13 +147,33 @@ def mrr(engine: str, name: str, work: Path) -> float:
         if len(parts) >= 4 and parts[3] != "0":
             rel.setdefault(parts[0], set()).add(parts[2])
     total = 0.0
-    with Arshif(home, engine=engine) as a:
+    with Arshif(home, engine="whoosh" if engine == CLASSIC else engine) as a:
         a.ingest([work / f"{name}.jsonl"])
+        if engine == CLASSIC:
+            a.engine.search = classic_search(a.engine)
         qs = [(qid, q) for qid, q in read_tsv(work / f"{name}.tsv") if qid in rel]
         for qid, q in qs:
             ids = [h.article.id for h in a.search(q, limit=10).hits]
             total += next((1 / (i + 1) for i, d in enumerate(ids) if d in rel[qid]), 0.0)
     return round(total / len(qs), 4)
+
+
+CLASSIC = "whoosh-classic"
+
+
+def classic_search(engine):
+    """The Whoosh engine as it was before this bench's work (the "before" of MRR):
+    Whoosh's own matchers and its default BM25F, on the same query tree."""
+    from whoosh import scoring
+
+    from index.engines.base import EngineHits
+    from index.engines.whoosh_engine import filter_query, translate
+
+    def search(query, filters, *, sort="relevance", limit=10, offset=0):
+        with engine.lock, engine._ix.searcher(weighting=scoring.BM25F()) as s:
+            r = s.search(translate(query), limit=offset + limit, filter=filter_query(filters))
+            return EngineHits(len(r), [(h["id"], float(h.score or 0)) for h in r[offset:offset + limit]])
+    return search
 
 
 # -- Lucene --------------------------------------------------------------------
@@ -243,7 +264,7 @@ def main() -> None:
             print(json.dumps(row), flush=True)
     print(table(rows))
     if args.quality:
-        for e in [e for e in args.engines if e != "lucene"]:
+        for e in [e for e in args.engines if e != "lucene"] + ([CLASSIC] if "whoosh" in args.engines else []):
             print(e, "MRR@10", in_subprocess("--child", "mrr", "--engine", e, "--work", str(work)), flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2), encoding="utf-8")

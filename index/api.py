@@ -22,7 +22,7 @@ from archive.ingest import IngestOptions
 from archive.records import Article
 
 from .analysis import Token, analyzer, normalize
-from .engines import ENGINES, SORTS
+from .engines import ENGINES, SORTS, engine_advice
 from .engines.base import FACETS
 from .highlight import Snippet, segments, marks, snippet
 from .indexer import IndexState, open_engine, sync
@@ -345,9 +345,17 @@ class Arshif:
         return analyzer.analyze(text)
 
     def stats(self) -> dict:
-        return {**self.store.stats(), "engine": self.state.engine_name,
-                "indexed": self.engine.count(), "index_bytes": self.engine.size_bytes(),
-                "home": str(self.home)}
+        s = {**self.store.stats(), "engine": self.state.engine_name,
+             "indexed": self.engine.count(), "index_bytes": self.engine.size_bytes(),
+             "home": str(self.home)}
+        advice = self.engine_advice()
+        if advice:
+            s["advice"] = advice
+        return s
+
+    def engine_advice(self) -> str | None:
+        """One line advising tantivy when this archive is too big for Whoosh to search fast, else None."""
+        return engine_advice(self.state.engine_name, self.engine.count())
 
 
 def _day(value: str | None, name: str, end: bool = False) -> int | None:

@@ -176,3 +176,21 @@ def test_an_empty_index_answers_with_nothing(tmp_path, name):
     assert e.facets(q) == {k: {} for k in FACETS}
     assert e.terms("body_stem", "") == []
     e.close()
+
+
+def test_a_big_whoosh_archive_is_advised_to_migrate(runner, tmp_path, corpus, monkeypatch):
+    import index.engines as engines
+    monkeypatch.setattr(engines, "WHOOSH_MAX_COMFORTABLE", 3)
+    home = tmp_path / "big"
+    r = runner.invoke(main, ["--home", str(home), "ingest", str(corpus)])
+    assert r.exit_code == 0
+    assert "arshif migrate --engine tantivy" in r.output
+    r = runner.invoke(main, ["--home", str(home), "stats"])
+    assert [line for line in r.output.splitlines() if "arshif migrate --engine tantivy" in line]
+    with Arshif(home) as a:
+        a.migrate("tantivy")
+        assert a.engine_advice() is None and "advice" not in a.stats()
+    monkeypatch.setattr(engines, "WHOOSH_MAX_COMFORTABLE", 100)
+    with Arshif(tmp_path / "small", engine="whoosh") as a:
+        a.ingest([corpus])
+        assert a.engine_advice() is None
