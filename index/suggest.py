@@ -1,12 +1,13 @@
 """"Did you mean": a common spelling for a query word the archive barely knows.
 
-A query word is *rare* when its light stem occurs in at most
+A query word is *rare* when it occurs, as typed (normalized), in at most
 :data:`RARE_DF` articles.  Its candidates are the normalized forms one edit
 away (a letter deleted, inserted, replaced, or two swapped): ``تهجر`` →
-``تهجير``.  Edits are tried on the word as typed (normalized) and on its
-stem, so ``بالتهجر`` still finds ``تهجير`` under its clitics.  A candidate
-is suggested when it is much more common than the word
-(:data:`MIN_RATIO` × and at least :data:`MIN_DF` articles).  Counts come
+``تهجير``.  Edits are tried on the word as typed and on its light stem,
+so ``بالتهجر`` still finds ``تهجير`` under its clitics.  A candidate is
+suggested when its stem family is in at least :data:`MIN_DF` articles,
+:data:`MIN_RATIO` times the word's count, and more than the word's own
+stem family.  Counts come
 from the engine's term statistics (:meth:`Engine.doc_frequency`), so the
 suggestion always names something the archive has.
 """
@@ -41,28 +42,36 @@ def edits(word: str) -> set[str]:
 
 
 def _df(stats: TermStats, view: str, term: str) -> int:
-    return stats.doc_frequency(f"body_{view}", term) + stats.doc_frequency(f"title_{view}", term)
+    """Articles with ``term`` in a view (the larger of the title and body counts)."""
+    return max(stats.doc_frequency(f"body_{view}", term), stats.doc_frequency(f"title_{view}", term))
 
 
 def correct(word: str, stats: TermStats) -> str | None:
-    """A much more common spelling of ``word`` (normalized), or None."""
+    """A much more common spelling of ``word`` (normalized), or None.
+
+    The word must be rare as typed; a candidate must exist as typed and its
+    stem family must be more common than the word's own (so a rare but
+    correct inflection of a common word is left alone)."""
     toks = analyzer.analyze(word)
     if len(toks) != 1 or toks[0].stop or len(toks[0].normalized) < MIN_LETTERS:
         return None
     t = toks[0]
     if t.normalized.isdigit():
         return None
-    word_df = _df(stats, "stem", t.stem)
+    word_df = _df(stats, "exact", t.normalized)
     if word_df > RARE_DF:
         return None
-    need = max(MIN_DF, MIN_RATIO * word_df)
+    need = max(MIN_DF, MIN_RATIO * word_df, _df(stats, "stem", t.stem) + 1)
     best, best_df = None, 0
-    for cand in edits(t.normalized):
-        df = _df(stats, "exact", cand)
+    for cand in sorted(edits(t.normalized)):
+        if not _df(stats, "exact", cand):
+            continue
+        ct = analyzer.analyze(cand)
+        df = _df(stats, "stem", ct[0].stem) if len(ct) == 1 and not ct[0].stop else 0
         if df >= need and df > best_df:
             best, best_df = cand, df
     if t.stem != t.normalized and t.stem in t.normalized:
-        for cand in edits(t.stem):
+        for cand in sorted(edits(t.stem)):
             df = _df(stats, "stem", cand)
             if df >= need and df > best_df:
                 best, best_df = t.normalized.replace(t.stem, cand, 1), df
