@@ -8,7 +8,7 @@ so ``بالتهجر`` still finds ``تهجير`` under its clitics.  A candidate
 suggested when its stem family is in at least :data:`MIN_DF` articles,
 :data:`MIN_RATIO` times the word's count, and more than the word's own
 stem family.  Counts come
-from the engine's term statistics (:meth:`Engine.doc_frequency`), so the
+from the engine's term statistics (:meth:`Engine.doc_frequencies`), so the
 suggestion always names something the archive has.
 """
 from __future__ import annotations
@@ -21,12 +21,13 @@ RARE_DF = 2
 MIN_DF = 2
 MIN_RATIO = 5
 MIN_LETTERS = 3
+MAX_LETTERS = 15  # longer words are left alone (and would cost many lookups)
 ARABIC = "ءابتثجحخدذرزسشصضطظعغفقكلمنهويؤئ"
 LATIN = "abcdefghijklmnopqrstuvwxyz"
 
 
 class TermStats(Protocol):
-    def doc_frequency(self, field: str, term: str) -> int: ...
+    def doc_frequencies(self, field: str, terms: list[str]) -> list[int]: ...
 
 
 def edits(word: str) -> set[str]:
@@ -43,7 +44,12 @@ def edits(word: str) -> set[str]:
 
 def _df(stats: TermStats, view: str, term: str) -> int:
     """Articles with ``term`` in a view (the larger of the title and body counts)."""
-    return max(stats.doc_frequency(f"body_{view}", term), stats.doc_frequency(f"title_{view}", term))
+    return max(stats.doc_frequencies(f"body_{view}", [term])[0], stats.doc_frequencies(f"title_{view}", [term])[0])
+
+
+def _known(stats: TermStats, view: str, terms: list[str]) -> dict[str, int]:
+    """The terms that some article body has in ``view``, with their counts (one batch)."""
+    return {t: n for t, n in zip(terms, stats.doc_frequencies(f"body_{view}", terms)) if n}
 
 
 def correct(word: str, stats: TermStats) -> str | None:
@@ -56,23 +62,21 @@ def correct(word: str, stats: TermStats) -> str | None:
     if len(toks) != 1 or toks[0].stop or len(toks[0].normalized) < MIN_LETTERS:
         return None
     t = toks[0]
-    if t.normalized.isdigit():
+    if t.normalized.isdigit() or len(t.normalized) > MAX_LETTERS:
         return None
     word_df = _df(stats, "exact", t.normalized)
     if word_df > RARE_DF:
         return None
     need = max(MIN_DF, MIN_RATIO * word_df, _df(stats, "stem", t.stem) + 1)
     best, best_df = None, 0
-    for cand in sorted(edits(t.normalized)):
-        if not _df(stats, "exact", cand):
-            continue
+    for cand in _known(stats, "exact", sorted(edits(t.normalized))):
         ct = analyzer.analyze(cand)
         df = _df(stats, "stem", ct[0].stem) if len(ct) == 1 and not ct[0].stop else 0
         if df >= need and df > best_df:
             best, best_df = cand, df
-    if t.stem != t.normalized and t.stem in t.normalized:
-        for cand in sorted(edits(t.stem)):
-            df = _df(stats, "stem", cand)
+    if best is None and t.stem != t.normalized and t.stem in t.normalized:
+        for cand, df in _known(stats, "stem", sorted(edits(t.stem))).items():
+            df = max(df, _df(stats, "stem", cand))
             if df >= need and df > best_df:
                 best, best_df = t.normalized.replace(t.stem, cand, 1), df
     return best
