@@ -30,8 +30,11 @@ if TYPE_CHECKING:
     from index.api import Arshif
 
 FORMATS = ("text", "json", "jsonl", "csv", "tsv")
+# archive.readers.FORMATS, spelled out so that start-up does not import the archive
+INPUT_FORMATS = ("text", "jsonl", "json", "csv", "tsv", "html", "warc")
 RUN_FORMATS = ("jsonl", "csv", "tsv", "trec")
-ARTICLE_COLUMNS = ["id", "title", "date", "source", "url", "category", "body"]
+ARTICLE_COLUMNS = ["id", "title", "date", "source", "url", "category", "author", "dup_group",
+                   "canonical_id", "body"]
 HIT_COLUMNS = ["rank", "id", "score", "title", "date", "source", "url", "category", "snippet"]
 EXIT_OK, EXIT_NONE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -373,25 +376,93 @@ def _render_article(screen: Screen, art, marked=None, versions=None) -> None:
 # -- commands ------------------------------------------------------------------------
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "-f", "fmt", type=click.Choice(INPUT_FORMATS),
+              help="Read every file as this format (default: from the extension, else the content).")
+@click.option("--map", "field_map", metavar="FIELD=NAME,...",
+              help="Field names of JSON/CSV input, e.g. title=headline,body=content.")
+@click.option("--date", "date", metavar="DATE",
+              help="Date for articles that have none (2018-05-21 or 21 مايو 2018).")
+@click.option("--source", metavar="NAME", help="Source for articles that have none.")
+@click.option("--category", metavar="NAME", help="Category for articles that have none.")
+@click.option("--aliases", type=click.Path(dir_okay=False, exists=True),
+              help='Source alias table, JSON {"name": ["spelling", ...]} '
+                   "(default: aliases.json in the archive home, if any).")
+@click.option("--errors", "errors_file", type=click.Path(dir_okay=False, writable=True),
+              help="Write the failures to this file as JSON Lines.")
+@click.option("--progress/--no-progress", "show_progress", default=None,
+              help="Progress bar (default: only when stderr is a terminal).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @_common(top=False)
 @click.pass_obj
-def ingest(obj: Settings, paths):
-    """Add articles from files or directories (text files, .jsonl, .jsonl.gz).
+def ingest(obj: Settings, paths, fmt, field_map, date, source, category, aliases, errors_file,
+           show_progress, as_json):
+    """Add articles from files, directories or - (standard input).
 
-    Re-ingesting the same input changes nothing.  Exit code 1 if any input failed.
+    \b
+    Formats: .txt (one article per file), .jsonl, .json, .csv, .tsv, .html,
+    .warc, and any of them gzipped (.gz); without a known extension the
+    content decides.  Encodings: UTF-8, UTF-16, Windows-1256, ISO-8859-6.
+    Title, date and source are read from the text when not given; site
+    furniture is removed from the body (the raw input is kept).
+    Re-ingesting the same input changes nothing; changed input becomes a new
+    version (show --history).  Exact duplicates are kept but indexed once.
+
+    Exit code 1 if any input failed (each failure is printed with its file
+    and line), 130 if interrupted.
 
     \b
     Examples:
       arshif ingest ~/news/aljazeera/ ~/news/export.jsonl.gz
-      arshif --home ~/arshif-2018 ingest مقالات/
+      arshif ingest export.csv --map title=headline,body=content
+      arshif ingest old-files/ --source "الحياة" --errors failed.jsonl
+      zcat crawl.warc.gz | arshif ingest -
     """
-    with progress(unit="articles", desc="ingest") as bar, obj.open(create=True) as a:
-        report = a.ingest(paths, on_record=lambda status: bar.update(1))
+    from archive.dates import normalize_date
+    from archive.ingest import IngestOptions
+    from archive.metadata import Defaults
+    from archive.readers import ReadOptions
+    from archive.readers.fields import parse_field_map
+    from archive.sources import SourceAliases
+
+    try:
+        fmap = parse_field_map(field_map)
+    except ValueError as e:
+        raise click.BadParameter(str(e).removeprefix("--map: "), param_hint="--map")
+    if date is not None:
+        iso = normalize_date(date)
+        if iso == date.strip() and not iso[:4].isdigit():
+            raise click.BadParameter(f"not a date: {date!r}", param_hint="--date")
+        date = iso
+    alias_file = Path(aliases) if aliases else obj.home / "aliases.json"
+    try:
+        alias_table = SourceAliases.load(alias_file if alias_file.exists() else None)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--aliases")
+    options = IngestOptions(fmt=fmt, read=ReadOptions(field_map=fmap or None),
+                            defaults=Defaults(date=date, source=source, category=category,
+                                              aliases=alias_table))
+    interrupted_msg = ("interrupted: whole batches are kept; run the same ingest again to "
+                       "finish (the index catches up on the next run)")
+    try:
+        with progress(unit="articles", desc="ingest", enabled=show_progress) as bar, \
+                obj.open(create=True) as a:
+            report = a.ingest(paths, options=options, on_record=lambda status: bar.update(1))
+    except KeyboardInterrupt:
+        _error_line(interrupted_msg)
+        sys.exit(EXIT_INTERRUPTED)
+    if errors_file:
+        with open(errors_file, "w", encoding="utf-8") as out:
+            for f in report.failures:
+                out.write(dumps(f.to_dict()) + "\n")
     for f in report.failures:
         _error_line(str(f))
-    click.echo(f"added {report.added}, updated {report.updated}, "
-               f"unchanged {report.unchanged}, failed {report.failed}")
-    sys.exit(1 if report.failed else 0)
+    if report.interrupted:
+        _error_line(interrupted_msg)
+    if as_json:
+        click.echo(dumps(report.to_dict(), indent=2))
+    else:
+        click.echo(report.summary())
+    sys.exit(EXIT_INTERRUPTED if report.interrupted else 1 if report.failed else EXIT_OK)
 
 
 SEARCH_HELP = """Search the archive.  Exit code 1 when nothing matched (like grep).

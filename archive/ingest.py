@@ -1,12 +1,21 @@
-"""Ingest: sources → records → the archive, in transactional batches."""
+"""Ingest: sources → records → prepared articles → the archive, in transactional batches.
+
+Records are read (:mod:`archive.readers`), prepared (:mod:`archive.metadata`)
+and written :data:`BATCH` at a time, each batch in one transaction
+(:meth:`Store.batch`): a crash or Ctrl-C loses at most the batch in flight,
+never half an article, and re-running the same ingest finishes the job
+(unchanged articles stay unchanged).  Bad input never raises: it becomes a
+:class:`~archive.records.Failure` in the report.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from .readers import read_path, walk
+from .metadata import Defaults, prepare
+from .readers import ReadOptions, read_source, walk
 from .records import Failure, Record
-from .store import Store
+from .store import STATUSES, Store
 
 BATCH = 500
 
@@ -16,7 +25,10 @@ class IngestReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    duplicate: int = 0  # added, but an exact duplicate of an archived article (not indexed)
+    near_duplicate: int = 0  # added or updated, and grouped with a similar article
     failures: list[Failure] = field(default_factory=list)
+    interrupted: bool = False
 
     @property
     def failed(self) -> int:
@@ -24,35 +36,82 @@ class IngestReport:
 
     def to_dict(self) -> dict:
         return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
-                "failed": self.failed, "failures": [f.to_dict() for f in self.failures]}
+                "duplicate": self.duplicate, "near_duplicate": self.near_duplicate,
+                "failed": self.failed, "interrupted": self.interrupted,
+                "failures": [f.to_dict() for f in self.failures]}
+
+    def summary(self) -> str:
+        s = (f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
+             f"duplicate {self.duplicate}, failed {self.failed}")
+        if self.near_duplicate:
+            s += f" ({self.near_duplicate} grouped with near-duplicates)"
+        return s
+
+
+@dataclass
+class IngestOptions:
+    fmt: str | None = None
+    read: ReadOptions = field(default_factory=ReadOptions)
+    defaults: Defaults = field(default_factory=Defaults)
 
 
 def ingest(store: Store, paths: Iterable, fmt: str | None = None,
-           on_record: Callable[[str], None] | None = None) -> IngestReport:
-    """Read every path (directories walked) into ``store``; bad input is reported, not raised."""
+           on_record: Callable[[str], None] | None = None,
+           options: IngestOptions | None = None,
+           on_failure: Callable[[Failure], None] | None = None) -> IngestReport:
+    """Read every path (directories walked, ``-`` = stdin) into ``store``.
+
+    ``on_record(status)`` is called for each stored record, ``on_failure`` for
+    each failure, as they happen.  On KeyboardInterrupt the batch in flight is
+    rolled back and the report (``interrupted=True``) covers what was committed.
+    """
+    opts = options or IngestOptions(fmt=fmt)
+    if fmt and not opts.fmt:
+        opts.fmt = fmt
     report = IngestReport()
     pending: list[Record] = []
 
+    def fail(f: Failure) -> None:
+        report.failures.append(f)
+        if on_failure:
+            on_failure(f)
+
     def flush():
+        counts = dict.fromkeys(STATUSES, 0)
+        near = 0
+        done = []
         with store.batch():
             for rec in pending:
-                status, _ = store.put(rec)
-                setattr(report, status, getattr(report, status) + 1)
-                if on_record:
-                    on_record(status)
+                result = store.put(rec)
+                counts[result.status] += 1
+                near += result.near
+                done.append(result.status)
+        for k, v in counts.items():
+            setattr(report, k, getattr(report, k) + v)
+        report.near_duplicate += near
+        if on_record:
+            for status in done:
+                on_record(status)
         pending.clear()
 
-    for path in walk(paths):
-        if isinstance(path, Failure):
-            report.failures.append(path)
-            continue
-        for item in read_path(path, fmt):
-            if isinstance(item, Failure):
-                report.failures.append(item)
+    try:
+        for source in walk(paths):
+            if isinstance(source, Failure):
+                fail(source)
                 continue
-            pending.append(item)
-            if len(pending) >= BATCH:
-                flush()
-    if pending:
-        flush()
+            for item in read_source(source, opts.fmt, opts.read):
+                if isinstance(item, Failure):
+                    fail(item)
+                    continue
+                rec = prepare(item, opts.defaults)
+                if not rec.title and not rec.body:
+                    fail(Failure(source.name, "record has neither title nor body", item.line))
+                    continue
+                pending.append(rec)
+                if len(pending) >= BATCH:
+                    flush()
+        if pending:
+            flush()
+    except KeyboardInterrupt:
+        report.interrupted = True
     return report

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass
 
-FIELDS = ("id", "title", "body", "date", "source", "url", "category")
+FIELDS = ("id", "title", "body", "date", "source", "url", "category", "author")
 
 
 @dataclass
@@ -20,6 +20,14 @@ class Article:
     source: str | None = None
     url: str | None = None
     category: str | None = None
+    author: str | None = None
+    #: Shared by every article known to tell the same story (exact or near
+    #: duplicates); the id of the group's first article.  None when alone.
+    dup_group: str | None = None
+    #: For an exact duplicate (same normalized body as an article already
+    #: archived under another id): that article's id.  Such an article is kept
+    #: in the archive but not indexed.  None for the articles that are indexed.
+    canonical_id: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -36,14 +44,16 @@ class Record:
     source: str | None = None
     url: str | None = None
     category: str | None = None
+    author: str | None = None
     origin: str = ""  # "path" or "path:line"
     raw: str | None = None  # the input as read, kept with the article
+    line: int | None = None  # where the record starts in its file, for messages
 
     def to_article(self) -> Article:
         return Article(
             id=self.id or derive_id(self),
             title=self.title, body=self.body, date=self.date,
-            source=self.source, url=self.url, category=self.category,
+            source=self.source, url=self.url, category=self.category, author=self.author,
         )
 
 
@@ -86,4 +96,6 @@ def content_hash(article: Article) -> str:
     """What decides whether a re-ingested article changed."""
     parts = [article.title, article.body, article.date or "", article.source or "",
              article.url or "", article.category or ""]
+    if article.author:
+        parts.append(article.author)
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()

@@ -7,7 +7,16 @@ Tables:
 * ``raw`` – the input each version was read from, so extraction can be re-run;
 * ``changes`` – an append-only log (``seq``, article id) that indexes follow:
   an index remembers the last ``seq`` it applied and catches up from there,
-  which is how it is brought back in line after a crash.
+  which is how it is brought back in line after a crash;
+* ``minhash`` and ``lsh`` – each article's MinHash signature and its band
+  keys, to find near duplicates (:mod:`archive.dedup`).
+
+Duplicates: ``articles.body_key`` is the hash of the normalized body.  An
+article whose body is already archived under another id is an *exact
+duplicate*: it is stored (nothing is lost) with ``canonical_id`` naming the
+archived one, and indexes skip it.  Articles telling the same story, exactly
+or nearly, share a ``dup_group`` (the id of the group's first article);
+:meth:`Store.duplicates_of` lists an article's group.
 
 The database runs in WAL mode, so readers never block the single writer.
 Writes go through :meth:`Store.batch`, one transaction per batch: a crash
@@ -18,10 +27,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
+from . import dedup
 from .records import Article, Record, content_hash
 
 SCHEMA = """
@@ -34,13 +45,15 @@ CREATE TABLE IF NOT EXISTS articles (
     version INTEGER NOT NULL DEFAULT 1,
     origin TEXT,
     added_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    author TEXT, body_key TEXT, dup_group TEXT, canonical_id TEXT
 );
 CREATE TABLE IF NOT EXISTS versions (
     id TEXT NOT NULL, version INTEGER NOT NULL,
     title TEXT NOT NULL, body TEXT NOT NULL,
     date TEXT, source TEXT, url TEXT, category TEXT,
     hash TEXT NOT NULL, origin TEXT, saved_at TEXT NOT NULL,
+    author TEXT,
     PRIMARY KEY (id, version)
 );
 CREATE TABLE IF NOT EXISTS raw (
@@ -52,9 +65,32 @@ CREATE TABLE IF NOT EXISTS changes (
     id TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS minhash (id TEXT PRIMARY KEY, sig BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS lsh (key INTEGER NOT NULL, id TEXT NOT NULL);
 """
 
-ARTICLE_COLUMNS = "id, title, body, date, source, url, category"
+# Columns added after the first release: (table, column, type).
+MIGRATIONS = [("articles", "author", "TEXT"), ("articles", "body_key", "TEXT"),
+              ("articles", "dup_group", "TEXT"), ("articles", "canonical_id", "TEXT"),
+              ("versions", "author", "TEXT")]
+INDEXES = """
+CREATE INDEX IF NOT EXISTS articles_body_key ON articles(body_key);
+CREATE INDEX IF NOT EXISTS articles_dup_group ON articles(dup_group);
+CREATE INDEX IF NOT EXISTS articles_canonical ON articles(canonical_id);
+CREATE INDEX IF NOT EXISTS lsh_key ON lsh(key);
+CREATE INDEX IF NOT EXISTS lsh_id ON lsh(id);
+"""
+
+ARTICLE_COLUMNS = "id, title, body, date, source, url, category, author, dup_group, canonical_id"
+VERSION_COLUMNS = "id, title, body, date, source, url, category, author"
+STATUSES = ("added", "updated", "unchanged", "duplicate")
+
+
+@dataclass
+class PutResult:
+    status: str  # one of STATUSES
+    article: Article
+    near: bool = False  # grouped with a near duplicate
 
 
 def _now() -> str:
@@ -68,8 +104,16 @@ class Store:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        with self._connect() as db:
+        db = self._connect()
+        try:
             db.executescript(SCHEMA)
+            for table, column, kind in MIGRATIONS:
+                have = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
+                if column not in have:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+            db.executescript(INDEXES)
+        finally:
+            db.close()
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -104,38 +148,102 @@ class Store:
         else:
             self.db.execute("COMMIT")
 
-    def put(self, record: Record) -> tuple[str, Article]:
-        """Store a record; return ('added' | 'updated' | 'unchanged', article)."""
+    def put(self, record: Record) -> PutResult:
+        """Store a record (inside :meth:`batch`): added, updated, unchanged or duplicate."""
         article = record.to_article()
         h = content_hash(article)
-        row = self.db.execute("SELECT hash, version FROM articles WHERE id = ?", (article.id,)).fetchone()
+        db = self.db
+        row = db.execute("SELECT hash, version, body_key, canonical_id FROM articles WHERE id = ?",
+                         (article.id,)).fetchone()
+        if row is not None and row[0] == h:
+            return PutResult("unchanged", article)
         now = _now()
+        key, sig = dedup.fingerprints(article.body)
+        canonical = None
+        if key:
+            hit = db.execute("SELECT id FROM articles WHERE body_key = ? AND id != ? AND"
+                             " canonical_id IS NULL LIMIT 1", (key, article.id)).fetchone()
+            canonical = hit[0] if hit else None
         if row is None:
-            self.db.execute(
-                "INSERT INTO articles (id, title, body, date, source, url, category, hash, version,"
-                " origin, added_at, updated_at) VALUES (?,?,?,?,?,?,?,?,1,?,?,?)",
+            db.execute(
+                "INSERT INTO articles (id, title, body, date, source, url, category, author, hash,"
+                " version, origin, added_at, updated_at, body_key, canonical_id)"
+                " VALUES (?,?,?,?,?,?,?,?,?,1,?,?,?,?,?)",
                 (article.id, article.title, article.body, article.date, article.source,
-                 article.url, article.category, h, record.origin, now, now),
-            )
-            version, status = 1, "added"
-        elif row[0] == h:
-            return "unchanged", article
+                 article.url, article.category, article.author, h, record.origin, now, now,
+                 key, canonical))
+            version, status = 1, ("duplicate" if canonical else "added")
         else:
             version, status = row[1] + 1, "updated"
-            self.db.execute(
-                "INSERT INTO versions SELECT id, version, title, body, date, source, url, category,"
-                " hash, origin, ? FROM articles WHERE id = ?", (now, article.id))
-            self.db.execute(
-                "UPDATE articles SET title=?, body=?, date=?, source=?, url=?, category=?, hash=?,"
-                " version=?, origin=?, updated_at=? WHERE id=?",
+            db.execute(
+                f"INSERT INTO versions ({VERSION_COLUMNS}, version, hash, origin, saved_at)"
+                f" SELECT {VERSION_COLUMNS}, version, hash, origin, ? FROM articles WHERE id = ?",
+                (now, article.id))
+            if row[2] != key and row[3] is None:
+                self._promote_duplicates_of(article.id)
+            db.execute(
+                "UPDATE articles SET title=?, body=?, date=?, source=?, url=?, category=?, author=?,"
+                " hash=?, version=?, origin=?, updated_at=?, body_key=?, canonical_id=?,"
+                " dup_group=NULL WHERE id=?",
                 (article.title, article.body, article.date, article.source, article.url,
-                 article.category, h, version, record.origin, now, article.id),
-            )
+                 article.category, article.author, h, version, record.origin, now, key,
+                 canonical, article.id))
+        near = self._group(article.id, sig, canonical)
         if record.raw is not None:
-            self.db.execute("INSERT OR REPLACE INTO raw VALUES (?,?,?,?)",
-                            (article.id, version, record.origin, record.raw))
-        self.db.execute("INSERT INTO changes (id) VALUES (?)", (article.id,))
-        return status, article
+            db.execute("INSERT OR REPLACE INTO raw VALUES (?,?,?,?)",
+                       (article.id, version, record.origin, record.raw))
+        db.execute("INSERT INTO changes (id) VALUES (?)", (article.id,))
+        article.canonical_id = canonical
+        article.dup_group = db.execute("SELECT dup_group FROM articles WHERE id = ?",
+                                       (article.id,)).fetchone()[0]
+        return PutResult(status, article, near)
+
+    def _promote_duplicates_of(self, article_id: str) -> None:
+        """``article_id`` no longer has its old body: its exact duplicates get a new canonical."""
+        rows = self.db.execute("SELECT id FROM articles WHERE canonical_id = ? ORDER BY rowid",
+                               (article_id,)).fetchall()
+        if not rows:
+            return
+        heir = rows[0][0]
+        self.db.execute("UPDATE articles SET canonical_id = NULL WHERE id = ?", (heir,))
+        self.db.execute("UPDATE articles SET canonical_id = ? WHERE canonical_id = ?",
+                        (heir, article_id))
+        self.db.execute("INSERT INTO changes (id) VALUES (?)", (heir,))
+
+    def _join(self, article_id: str, other: str) -> str:
+        """Put ``article_id`` in ``other``'s duplicate group (created if needed); the group id."""
+        row = self.db.execute("SELECT dup_group FROM articles WHERE id = ?", (other,)).fetchone()
+        group = row[0] if row and row[0] else other
+        if not (row and row[0]):
+            self.db.execute("UPDATE articles SET dup_group = ? WHERE id = ?", (group, other))
+            self.db.execute("INSERT INTO changes (id) VALUES (?)", (other,))
+        self.db.execute("UPDATE articles SET dup_group = ? WHERE id = ?", (group, article_id))
+        return group
+
+    def _group(self, article_id: str, sig: bytes | None, canonical: str | None) -> bool:
+        """Record the article's MinHash and join its duplicate group; True if near-duplicate."""
+        db = self.db
+        db.execute("DELETE FROM lsh WHERE id = ?", (article_id,))
+        db.execute("DELETE FROM minhash WHERE id = ?", (article_id,))
+        if canonical:
+            self._join(article_id, canonical)
+            return False
+        if sig is None:
+            return False
+        keys = dedup.band_keys(sig)
+        q = (f"SELECT DISTINCT m.id, m.sig FROM lsh JOIN minhash m ON m.id = lsh.id"
+             f" WHERE lsh.key IN ({','.join('?' * len(keys))}) AND lsh.id != ?")
+        best, best_sim = None, 0.0
+        for other, other_sig in db.execute(q, (*keys, article_id)):
+            sim = dedup.similarity(sig, other_sig)
+            if sim > best_sim or (sim == best_sim and best is not None and other < best):
+                best, best_sim = other, sim
+        db.execute("INSERT INTO minhash VALUES (?, ?)", (article_id, sig))
+        db.executemany("INSERT INTO lsh VALUES (?, ?)", [(k, article_id) for k in keys])
+        if best is not None and best_sim >= dedup.NEAR_THRESHOLD:
+            self._join(article_id, best)
+            return True
+        return False
 
     # -- reading -----------------------------------------------------------
     def get(self, article_id: str) -> Article | None:
@@ -155,15 +263,41 @@ class Store:
     def history(self, article_id: str) -> list[dict]:
         """Every version of an article, oldest first, the current one last."""
         rows = self.db.execute(
-            f"SELECT version, saved_at, {ARTICLE_COLUMNS} FROM versions WHERE id = ? ORDER BY version",
-            (article_id,)).fetchall()
+            f"SELECT version, saved_at, {VERSION_COLUMNS} FROM versions WHERE id = ?"
+            " ORDER BY version", (article_id,)).fetchall()
         cur = self.db.execute(
-            f"SELECT version, updated_at, {ARTICLE_COLUMNS} FROM articles WHERE id = ?",
+            f"SELECT version, updated_at, {VERSION_COLUMNS} FROM articles WHERE id = ?",
             (article_id,)).fetchone()
-        out = [{"version": r[0], "saved_at": r[1], **Article(*r[2:]).to_dict()} for r in rows]
-        if cur:
-            out.append({"version": cur[0], "saved_at": cur[1], **Article(*cur[2:]).to_dict()})
+        out = [{"version": r[0], "saved_at": r[1], **Article(*r[2:]).to_dict()}
+               for r in rows + ([cur] if cur else [])]
+        for d in out:
+            d.pop("dup_group", None)
+            d.pop("canonical_id", None)
         return out
+
+    def raw(self, article_id: str, version: int | None = None) -> str | None:
+        """The input a version (default: the current one) was read from, as read."""
+        q = "SELECT content FROM raw WHERE id = ?" + (" AND version = ?" if version else "")
+        row = self.db.execute(q + " ORDER BY version DESC LIMIT 1",
+                              (article_id, version) if version else (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def duplicates_of(self, article_id: str) -> list[dict]:
+        """The other articles telling the same story, first archived first.
+
+        Each is ``{"id", "title", "source", "date", "url", "exact"}``; ``exact``
+        is True when its body is the same as this article's (after
+        normalization), False for a near duplicate.  Empty when alone.
+        """
+        row = self.db.execute("SELECT dup_group, body_key FROM articles WHERE id = ?",
+                              (article_id,)).fetchone()
+        if not row or not row[0]:
+            return []
+        rows = self.db.execute(
+            "SELECT id, title, source, date, url, body_key FROM articles"
+            " WHERE dup_group = ? AND id != ? ORDER BY rowid", (row[0], article_id)).fetchall()
+        return [{"id": r[0], "title": r[1], "source": r[2], "date": r[3], "url": r[4],
+                 "exact": bool(row[1]) and r[5] == row[1]} for r in rows]
 
     def iter_articles(self, batch_size: int = 1000) -> Iterator[Article]:
         last = ""
@@ -193,6 +327,10 @@ class Store:
         return {
             "articles": self.count(),
             "versions": db.execute("SELECT COUNT(*) FROM versions").fetchone()[0],
+            "exact_duplicates": db.execute(
+                "SELECT COUNT(*) FROM articles WHERE canonical_id IS NOT NULL").fetchone()[0],
+            "duplicate_groups": db.execute(
+                "SELECT COUNT(DISTINCT dup_group) FROM articles").fetchone()[0],
             "sources": db.execute("SELECT COUNT(DISTINCT source) FROM articles").fetchone()[0],
             "first_date": db.execute("SELECT MIN(date) FROM articles").fetchone()[0],
             "last_date": db.execute("SELECT MAX(date) FROM articles").fetchone()[0],

@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Callable, Iterable, Iterator
 
 from archive import IngestReport, Store, ingest as ingest_paths
+from archive.ingest import IngestOptions
 from archive.records import Article
 
 from .analysis import Token, analyzer, normalize
@@ -89,12 +90,23 @@ class Arshif:
 
     # -- writing -----------------------------------------------------------
     def ingest(self, paths: Iterable, *, fmt: str | None = None,
-               on_record: Callable[[str], None] | None = None) -> IngestReport:
-        """Store every article found in ``paths``, then bring the index in line."""
+               on_record: Callable[[str], None] | None = None,
+               options: IngestOptions | None = None,
+               on_failure: Callable | None = None) -> IngestReport:
+        """Store every article found in ``paths``, then bring the index in line.
+
+        After an interruption (Ctrl-C) the index is left for the next run to catch up.
+        """
         self.sync()
-        report = ingest_paths(self.store, paths, fmt=fmt, on_record=on_record)
-        self.sync()
+        report = ingest_paths(self.store, paths, fmt=fmt, on_record=on_record,
+                              options=options, on_failure=on_failure)
+        if not report.interrupted:
+            self.sync()
         return report
+
+    def duplicates_of(self, article_id: str) -> list[dict]:
+        """Other articles telling the same story: ``[{id, title, source, date, url, exact}]``."""
+        return self.store.duplicates_of(article_id)
 
     def sync(self, progress: Callable[[int], None] | None = None) -> int:
         """Index whatever the archive has that the index has not seen yet."""

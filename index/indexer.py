@@ -83,6 +83,11 @@ def open_engine(index_dir: Path, name: str | None = None, create: bool = False) 
     return cls(path)
 
 
+def _indexable(store: Store, ids: list[str]) -> dict:
+    """The articles to index: exact duplicates of an indexed article are archived, not indexed."""
+    return {k: a for k, a in store.get_many(ids).items() if not a.canonical_id}
+
+
 def _analyzed(store: Store, ids: list[str], workers: int) -> Iterator[tuple[list[str], dict, list[IndexDoc]]]:
     """``(chunk of ids, their articles, their IndexDocs)``, in order.
 
@@ -92,14 +97,14 @@ def _analyzed(store: Store, ids: list[str], workers: int) -> Iterator[tuple[list
     chunks = [ids[i:i + BATCH] for i in range(0, len(ids), BATCH)]
     if workers <= 1:
         for chunk in chunks:
-            articles = store.get_many(chunk)
+            articles = _indexable(store, chunk)
             yield chunk, articles, index_docs(list(articles.values()))
         return
     ctx = multiprocessing.get_context("spawn")  # safe in a threaded web server, unlike fork
     with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
         pending: deque = deque()
         for chunk in chunks:
-            articles = store.get_many(chunk)
+            articles = _indexable(store, chunk)
             pending.append((chunk, articles, pool.submit(index_docs, list(articles.values()))))
             if len(pending) > 2 * workers:
                 c, a, fut = pending.popleft()
@@ -125,7 +130,7 @@ def sync(store: Store, engine: Engine, state: IndexState,
             by_id = {d.id: d for d in docs}
             for doc_id in chunk:
                 d = by_id.get(doc_id)
-                if d is None:
+                if d is None:  # gone, or an exact duplicate (see _indexable)
                     w.delete(doc_id)
                 else:
                     w.upsert(d)

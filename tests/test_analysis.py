@@ -225,3 +225,13 @@ def test_threads_get_the_same_answers():
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(run, [ws] * 8))
     assert all(r == expected for r in results)
+
+
+def test_lexicon_cache_file_gives_the_same_tables(tmp_path):
+    from index.analysis import lexicon
+    built = lexicon._build()
+    path = tmp_path / "lexicon.marshal"
+    lexicon._write_cache(path, built)
+    assert lexicon._read_cache(path) == built
+    path.write_bytes(b"not a cache")
+    assert lexicon._read_cache(path) is None  # a damaged cache is rebuilt, not trusted

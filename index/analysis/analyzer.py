@@ -19,6 +19,9 @@ from .stopwords import is_stopword
 from .tokenize import WORD
 
 
+_NO_HAMZA = frozenset("أإآؤئء")
+
+
 class WordAnalysis(NamedTuple):
     normalized: str
     stem: str
@@ -62,20 +65,24 @@ class Analyzer:
 
     @staticmethod
     def _analyze_word(surface: str) -> WordAnalysis:
+        # A stop word is analyzed like any word; its flag keeps it out of
+        # the stem and root views (the index and the query side check it).
         n = normalize(surface)
-        if is_stopword(n):
-            return WordAnalysis(n, n, n, True)
+        stop = is_stopword(n)
         if n and "\u0621" <= n[0] <= "\u064A":
-            m = morph.analyze(n)
+            m = morph.analyze(n, hamza=not _NO_HAMZA.isdisjoint(surface))
             if m is not None:
-                return WordAnalysis(n, m[0], m[1], False)
+                return WordAnalysis(n, m[0], m[1], stop)
         # Unknown to the dictionary (often a name): the rule-based light stem,
         # and a root only if it is one the dictionary knows (بيروت stays whole).
         s = light_stem(n)
-        r = root(light_stem(normalize_keep_hamza(surface)))
+        h = normalize_keep_hamza(surface)
+        r = root(h)
         if r not in lexicon.ROOTS:
-            r = s
-        return WordAnalysis(n, s, r, False)
+            r = root(light_stem(h))
+            if r not in lexicon.ROOTS:
+                r = s
+        return WordAnalysis(n, s, r, stop)
 
     def tokens(self, text: str) -> Iterator[Token]:
         pos = 0

@@ -15,15 +15,21 @@ tables, keyed by the normalized (see :func:`.normalize.normalize`) form:
 * :func:`frequency` – how common a form is in the dictionary's word
   frequency list (used only to break ties).
 
-Loading reads the package's SQLite files once per process (about a tenth of
-a second) and is thread-safe.  Nothing here reads any evaluation data.
+Building the tables from the package's SQLite files takes a second or two,
+so the result is kept in a cache file (``$XDG_CACHE_HOME/arshif``, or
+``ARSHIF_CACHE_DIR``), rebuilt whenever the package or :data:`FORMAT`
+changes; later processes load it in a fraction of that.  Loading is
+thread-safe.  Nothing here reads any evaluation data.
 """
 from __future__ import annotations
 
+import marshal
+import os
 import sqlite3
 import threading
-from dataclasses import dataclass
-from importlib import resources
+from importlib import metadata, resources
+from pathlib import Path
+from typing import NamedTuple
 
 from .normalize import normalize, strip_marks
 
@@ -41,8 +47,7 @@ VERB = 256          # a verb entry
 _HAMZA = str.maketrans({"أ": "ء", "إ": "ء", "ؤ": "ء", "ئ": "ء", "آ": "ء"})
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     lemma: str   # normalized lemma (singular noun, or past-tense verb)
     root: str    # consonantal root, hamza folded to ء ("" when the dictionary has none)
     flags: int
@@ -81,6 +86,11 @@ def _db(name: str) -> sqlite3.Connection:
 KEY = str.maketrans({"ؤ": "ء", "ئ": "ء"})
 
 
+def _sound_plural(plural: str, single: str) -> bool:
+    """طلبات of طلب، ذكريات of ذكرى، زيارات of زيارة: the singular + ات."""
+    return plural.endswith("ات") and plural[:-2] in (single, single[:-1])
+
+
 def _add(table: dict, form: str, entry: Entry) -> None:
     form = form.translate(KEY)
     if not form:
@@ -90,71 +100,128 @@ def _add(table: dict, form: str, entry: Entry) -> None:
         table[form] = old + (entry,)
 
 
+def _build() -> tuple[dict, dict, dict]:
+    """The tables, from Arramooz's SQLite files."""
+    nouns: dict[str, tuple[Entry, ...]] = {}
+    verbs: dict[str, tuple[Entry, ...]] = {}
+    freq: dict[str, int] = {}
+    con = _db("arabicdictionary.sqlite")
+    try:
+        rows = con.execute(
+            "SELECT unvocalized, root, wordtype, number, single, broken_plural,"
+            " feminable, dualable, masculin_plural, feminin_plural, hm_suffix,"
+            " kal_prefix FROM nouns ORDER BY id")
+        for (form, root, wtype, number, single, broken, fem, dual, mpl, fpl,
+             hm, kal) in rows:
+            form_n = _norm(form)
+            root_n = _root(root)
+            flags = ((FEMININE if fem else 0) | (DUAL if dual else 0)
+                     | (MASC_PLURAL if mpl else 0) | (FEM_PLURAL if fpl else 0)
+                     | (PRONOUN if hm else 0) | (ARTICLE if kal else 0)
+                     | (PROPER if (wtype or "").startswith("علم") else 0))
+            # A broken plural is its own lemma (أعمال is not عمل), as in
+            # the usual lemma conventions; the root view joins them.  A
+            # "plural" that is only the singular + ات is a sound plural.
+            if number == "جمع تكسير":
+                sing = _norm((single or "").split(";")[0])
+                if sing and _sound_plural(form_n, sing):
+                    _add(nouns, form_n, Entry(sing, root_n, PRONOUN | ARTICLE))
+                    continue
+                flags = (flags | BROKEN) & ~(FEMININE | DUAL | MASC_PLURAL | FEM_PLURAL)
+            _add(nouns, form_n, Entry(form_n, root_n, flags))
+            for plural in (broken or "").split(";"):
+                plural = _norm(plural)
+                if _sound_plural(plural, form_n):
+                    _add(nouns, plural, Entry(form_n, root_n, PRONOUN | ARTICLE))
+                else:
+                    _add(nouns, plural, Entry(plural, root_n, PRONOUN | ARTICLE | BROKEN))
+        for form, root in con.execute("SELECT unvocalized, root FROM verbs ORDER BY id"):
+            form_n = _norm(form)
+            _add(verbs, form_n, Entry(form_n, _root(root), VERB))
+    finally:
+        con.close()
+    # Form IV (أفعل) joins form I (فعل) when both exist: without vowels
+    # their imperfects are one word (يسقط), so their forms cannot be told apart.
+    for form, entries in verbs.items():
+        if form.startswith("ا") and len(form) == 4 and form[1:] in verbs:
+            base = verbs[form[1:]][0]
+            verbs[form] = tuple(Entry(base.lemma, base.root or e.root, e.flags)
+                                for e in entries)
+    # A relative adjective (nisba) listed with itself as root takes the
+    # root of its base noun: قمري → قمر، اسلامي → اسلام → سلم.
+    for form, entries in nouns.items():
+        fixed = []
+        for e in entries:
+            if e.lemma.endswith("ي") and len(e.lemma) >= 5 and e.root in ("", e.lemma):
+                base = [b.root for b in nouns.get(e.lemma[:-1].translate(KEY), ()) if b.root]
+                if base:
+                    e = Entry(e.lemma, base[0], e.flags)
+            fixed.append(e)
+        nouns[form] = tuple(fixed)
+    con = _db("wordfreq.sqlite")
+    try:
+        for form, n in con.execute("SELECT unvocalized, freq FROM wordfreq"):
+            f = _norm(form)
+            f = f.translate(KEY)
+            freq[f] = max(freq.get(f, 0), int(n or 0))
+    finally:
+        con.close()
+    return nouns, verbs, freq
+
+
+#: Bump when :func:`_build` changes, so that old cache files are not used.
+FORMAT = 1
+
+
+def _cache_file() -> Path | None:
+    base = os.environ.get("ARSHIF_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "arshif")
+    try:
+        version = metadata.version("arramooz-pysqlite")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    return Path(base) / f"lexicon-{FORMAT}-arramooz-{version}.marshal"
+
+
+def _read_cache(path: Path):
+    try:
+        with open(path, "rb") as f:
+            nouns, verbs, freq = marshal.load(f)
+        make = Entry._make
+        return ({k: tuple(map(make, v)) for k, v in nouns.items()},
+                {k: tuple(map(make, v)) for k, v in verbs.items()}, freq)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def _write_cache(path: Path, tables) -> None:
+    nouns, verbs, freq = tables
+    plain = ({k: tuple(map(tuple, v)) for k, v in nouns.items()},
+             {k: tuple(map(tuple, v)) for k, v in verbs.items()}, freq)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            marshal.dump(plain, f)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home: build the tables every time
+
+
 def load() -> None:
-    """Fill the tables (once per process)."""
+    """Fill the tables (once per process, from the cache file when it is there)."""
     global _loaded
     if _loaded:
         return
     with _lock:
         if _loaded:
             return
-        nouns: dict[str, tuple[Entry, ...]] = {}
-        verbs: dict[str, tuple[Entry, ...]] = {}
-        freq: dict[str, int] = {}
-        con = _db("arabicdictionary.sqlite")
-        try:
-            rows = con.execute(
-                "SELECT unvocalized, root, wordtype, number, single, broken_plural,"
-                " feminable, dualable, masculin_plural, feminin_plural, hm_suffix,"
-                " kal_prefix FROM nouns ORDER BY id")
-            for (form, root, wtype, number, single, broken, fem, dual, mpl, fpl,
-                 hm, kal) in rows:
-                del single
-                form_n = _norm(form)
-                root_n = _root(root)
-                flags = ((FEMININE if fem else 0) | (DUAL if dual else 0)
-                         | (MASC_PLURAL if mpl else 0) | (FEM_PLURAL if fpl else 0)
-                         | (PRONOUN if hm else 0) | (ARTICLE if kal else 0)
-                         | (PROPER if (wtype or "").startswith("علم") else 0))
-                # A broken plural is its own lemma (أعمال is not عمل), as in
-                # the usual lemma conventions; the root view joins them.
-                if number == "جمع تكسير":
-                    flags = (flags | BROKEN) & ~(FEMININE | DUAL | MASC_PLURAL | FEM_PLURAL)
-                _add(nouns, form_n, Entry(form_n, root_n, flags))
-                for plural in (broken or "").split(";"):
-                    _add(nouns, _norm(plural), Entry(_norm(plural), root_n,
-                                                     PRONOUN | ARTICLE | BROKEN))
-            for form, root in con.execute("SELECT unvocalized, root FROM verbs ORDER BY id"):
-                form_n = _norm(form)
-                _add(verbs, form_n, Entry(form_n, _root(root), VERB))
-        finally:
-            con.close()
-        # Form IV (أفعل) joins form I (فعل) when both exist: without vowels
-        # their imperfects are one word (يسقط), so their forms cannot be told apart.
-        for form, entries in verbs.items():
-            if form.startswith("ا") and len(form) == 4 and form[1:] in verbs:
-                base = verbs[form[1:]][0]
-                verbs[form] = tuple(Entry(base.lemma, base.root or e.root, e.flags)
-                                    for e in entries)
-        # A relative adjective (nisba) listed with itself as root takes the
-        # root of its base noun: قمري → قمر، اسلامي → اسلام → سلم.
-        for form, entries in nouns.items():
-            fixed = []
-            for e in entries:
-                if e.lemma.endswith("ي") and len(e.lemma) >= 5 and e.root in ("", e.lemma):
-                    base = [b.root for b in nouns.get(e.lemma[:-1].translate(KEY), ()) if b.root]
-                    if base:
-                        e = Entry(e.lemma, base[0], e.flags)
-                fixed.append(e)
-            nouns[form] = tuple(fixed)
-        con = _db("wordfreq.sqlite")
-        try:
-            for form, n in con.execute("SELECT unvocalized, freq FROM wordfreq"):
-                f = _norm(form)
-                f = f.translate(KEY)
-                freq[f] = max(freq.get(f, 0), int(n or 0))
-        finally:
-            con.close()
+        path = _cache_file()
+        tables = _read_cache(path)
+        if tables is None:
+            tables = _build()
+            _write_cache(path, tables)
+        nouns, verbs, freq = tables
         ROOTS.update(e.root for es in list(nouns.values()) + list(verbs.values())
                      for e in es if e.root)
         NOUNS.update(nouns)

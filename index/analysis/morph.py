@@ -46,6 +46,7 @@ for infl, (bound, _flag) in _INFL.items():
     for pr in _PRONOUNS:
         NOUN_SUFFIXES.setdefault(bound + pr, []).append((infl, True))
 NOUN_SUFFIXES.setdefault("ا", []).append(("", False))  # tanween alef: كتابا
+NOUN_SUFFIXES.setdefault("و", []).append(("ون", False))  # construct plural: مستخدمو
 
 # ---- verbs
 _VERB_PRE: dict[str, bool] = {}  # prefix → imperfect?
@@ -84,14 +85,16 @@ RATIO = 4
 ARTICLE_BONUS = 1
 
 
-def _lemma_stem(lemma: str) -> str:
+def _lemma_stem(lemma: str, root: str = "") -> str:
     """The stem shown for a lemma: without its feminine ending (مفاوضه →
-    مفاوض), and a relative adjective joins its noun when the dictionary has
-    it (اقتصادي → اقتصاد، فلسطيني → فلسطين; short ones such as سوري stay)."""
+    مفاوض), and a relative adjective joins the noun it comes from, when the
+    dictionary gives both the same root (اقتصادي → اقتصاد، عربي → عرب; but
+    سوري stays: سور, a wall, is another root)."""
     if lemma.endswith("ه") and len(lemma) >= 4:
         lemma = lemma[:-1]
-    if lemma.endswith("ي") and len(lemma) >= 5 and lemma[:-1] in lx.NOUNS:
-        lemma = lemma[:-1]
+    if lemma.endswith("ي") and len(lemma) >= 4 and root:
+        if any(e.root == root for e in lx.NOUNS.get(lemma[:-1].translate(lx.KEY), ())):
+            lemma = lemma[:-1]
     return lemma
 
 
@@ -127,8 +130,9 @@ def _noun_entries(core: str, infl: str, article: bool, pronoun: bool):
     return found
 
 
-def analyze(word: str) -> tuple[str, str] | None:
-    """``(stem, root)`` of a normalized Arabic word the dictionary knows, else ``None``."""
+def analyze(word: str, hamza: bool = False) -> tuple[str, str] | None:
+    """``(stem, root)`` of a normalized Arabic word the dictionary knows, else
+    ``None``.  ``hamza`` says the word was written with a hamza (أ إ ؤ ئ ء)."""
     lx.load()
     word = word.translate(lx.KEY)
     n = len(word)
@@ -170,8 +174,12 @@ def analyze(word: str) -> tuple[str, str] | None:
             for e in cands:
                 # The article is strong evidence of a noun: it counts as one
                 # letter of core (الامن is ال+امن, not the verb الام+ن).
+                # Among entries of one lemma, prefer a root with a hamza when
+                # the word was written with one (سأل: سءل, not سال's سيل), then
+                # a three-letter root.
                 key = (len(core) + ARTICLE_BONUS * bool(article), -(lp > 0) - (ls > 0),
-                       lx.frequency(e.lemma), e.lemma, e.root, e.flags)
+                       lx.frequency(e.lemma), e.lemma,
+                       hamza and "ء" in e.root, len(e.root) == 3, e.root, e.flags)
                 if best is None or key > best:
                     best = key
             if vimpf and not article and len(core) >= 3 and suf in VERB_SUFFIX_IMPF:
@@ -182,13 +190,13 @@ def analyze(word: str) -> tuple[str, str] | None:
     if best is None:
         if vbest is None:
             return None
-        best = (vbest[0], 0, vbest[1], vbest[2], vbest[3], lx.VERB)
-    lemma, root = best[3], best[4]
+        best = (vbest[0], 0, vbest[1], vbest[2], False, True, vbest[3], lx.VERB)
+    lemma, root = best[3], best[6]
     if (vbest is not None and vbest[0] == best[0] - 1
             and vbest[1] >= RATIO * max(best[2], 1)):
         lemma, root = vbest[2], vbest[3]
-    stem = _lemma_stem(lemma)
-    if best[5] & lx.PROPER and lemma == best[3]:
+    stem = _lemma_stem(lemma, root)
+    if best[7] & lx.PROPER and lemma == best[3]:
         root = stem  # a name is its own root: لبنان is not لبن
     elif not root:  # a borrowed word: its root is itself, unless
         root = rule_root(stem)  # a rule finds one the dictionary knows

@@ -43,9 +43,9 @@ def _strip_prefix(word: str) -> str:
         if word.startswith(p) and len(word) - len(p) >= 2:
             return word[len(p):]
     w = word
-    # و + 4 letters is "and …", except before alef: names such as واشنطن، وائل
-    # begin with وا (and وأ is folded to وا by normalization too).
-    if w[:1] == "و" and len(w) - 1 >= 4 and w[1:2] != "ا":
+    # و + 4 letters is "and …"; before alef only with 6+ letters left, so that
+    # names such as واشنطن، وائل stay whole.
+    if w[:1] == "و" and len(w) - 1 >= (6 if w[1:2] == "ا" else 4):
         w = w[1:]
     elif w[:1] == "ف" and w[1:2] in PREPOSITIONS and len(w) - 2 >= 4 and _looks_inflected(w[2:]):
         w = w[1:]

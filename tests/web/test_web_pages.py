@@ -51,7 +51,8 @@ def test_search_shows_highlighted_hits_with_count_and_time(wc):
 
 def test_source_category_and_date_filters(wc):
     page = soup(wc.get("/", query_string={"q": "تهجير", "source": "الجزيرة"}))
-    assert hit_ids(page) == ["w-jaz-1"]
+    ids = hit_ids(page)  # w-jaz-1 and seed 000 (its "المصدر : الجزيرة" line)
+    assert "w-jaz-1" in ids and len(ids) == 2
     assert "الجزيرة" in page.select_one(".active-filters").text
     page = soup(wc.get("/", query_string={"q": "تهجير", "category": "مجتمع"}))
     assert hit_ids(page) == ["w-enab-1"]
@@ -180,9 +181,9 @@ def test_export_csv(wc):
     text = r.get_data(as_text=True)
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text[1:])))
-    assert [x["id"] for x in rows] == ["w-jaz-1"]
-    assert rows[0]["source"] == "الجزيرة" and rows[0]["rank"] == "1"
-    assert "تهجير" in rows[0]["matched"]
+    assert "w-jaz-1" in [x["id"] for x in rows] and len(rows) == 2  # + seed 000 (الجزيرة)
+    assert {x["source"] for x in rows} == {"الجزيرة"} and [x["rank"] for x in rows] == ["1", "2"]
+    assert all("تهجير" in x["matched"] for x in rows)
 
 
 def test_export_jsonl_covers_the_whole_result_set_not_one_page(wc):

@@ -1,0 +1,63 @@
+"""A killed ingest (SIGKILL, no chance to clean up) loses nothing on restart."""
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+from conftest import ROOT
+from index.api import Arshif
+from ingest_fixtures import paragraph, src, write_jsonl  # noqa: F401
+
+N = 1500
+
+
+def ingest_cmd(home, path):
+    return [sys.executable, "-c", "from cli import main; main()", "--home", str(home),
+            "ingest", str(path)]
+
+
+def archived(db_path) -> int:
+    try:
+        db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
+        try:
+            return db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return 0
+
+
+def test_sigkill_mid_ingest_then_restart_loses_nothing(src, home):
+    rows = [{"id": f"k{i}", "title": f"مقال رقم {i}", "body": paragraph(i, 20)} for i in range(N)]
+    f = write_jsonl(src / "big.jsonl", rows)
+    db_path = home / "archive.sqlite3"
+    proc = subprocess.Popen(ingest_cmd(home, f), cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while archived(db_path) == 0 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the ingest finished before it could be killed"
+    partial = archived(db_path)
+    assert partial % 500 == 0 and 0 < partial <= N  # whole batches only
+
+    done = subprocess.run(ingest_cmd(home, f), cwd=ROOT, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert f"added {N - partial}, updated 0, unchanged {partial}" in done.stdout
+
+    with Arshif(home) as a:
+        assert a.store.count() == N
+        for i in (0, N // 2, N - 1):
+            art = a.article(f"k{i}")
+            assert (art.title, art.body) == (rows[i]["title"], rows[i]["body"])
+        assert a.engine.count() == N  # the index caught up with the archive
+        assert [h.article.id for h in a.search(f'"مقال رقم {N - 1}"').hits] == [f"k{N - 1}"]
+    # and a third run changes nothing
+    again = subprocess.run(ingest_cmd(home, f), cwd=ROOT, capture_output=True, text=True,
+                           timeout=600)
+    assert f"added 0, updated 0, unchanged {N}" in again.stdout
