@@ -308,6 +308,11 @@ class Arshif:
             value = getattr(filters, name)
             if not value or self.engine.count(None, ir.Filters(**{name: value})):
                 continue
+            if name == "source":  # "Reuters" → رويترز, as ingest names the outlet
+                canonical = self._aliases().canonical(value)
+                if canonical and canonical != value and self.engine.count(None, ir.Filters(source=canonical)):
+                    changes[name] = canonical
+                    continue
             wanted = normalize(value).strip()
             known = self.engine.facets(None, None).get(name, {})
             match = next((k for k in known if normalize(k).strip() == wanted), None)
@@ -316,6 +321,14 @@ class Arshif:
             else:
                 messages.append(f"no article has {name} {value!r}")
         return replace(filters, **changes) if changes else filters
+
+    def _aliases(self):
+        from archive.sources import SourceAliases
+        path = self.home / "aliases.json"
+        try:
+            return SourceAliases.load(path if path.exists() else None)
+        except ValueError:
+            return SourceAliases()
 
     @staticmethod
     def _hit(a: Article, score: float, matches, snippets: bool = True) -> Hit:
