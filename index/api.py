@@ -344,7 +344,7 @@ class Arshif:
 
     def highlighted(self, article: Article, query: str, mode: str = "all") -> dict:
         """The whole article with the query's matches marked (for an article page)."""
-        m = compile_query(query, mode).matches
+        m = compile_query(query, mode, lexicon=self.engine).matches
         return {
             "title": Snippet([segments(article.title, marks(article.title, m))]),
             "body": Snippet([segments(article.body, marks(article.body, m))]),

@@ -214,3 +214,12 @@ def test_duplicates_collapse_into_one_hit_with_also_in(tmp_path):
         assert res.collapsed >= 1
         assert top.to_dict()["also_in"]
         assert {h.article.id for h in a.search("الحمى", collapse=False).hits} == {"d1", "d2", "d4"}
+
+
+def test_article_page_marks_wildcard_and_root_matches(fx):
+    marked = fx.highlighted(fx.article("n1"), "تهج*")
+    words = {s.text for frag in marked["body"].fragments for s in frag if s.kind}
+    assert "تهجير" in words
+    marked = fx.highlighted(fx.article("n2"), "جذر:هجر")
+    kinds = {(s.text, s.kind) for frag in marked["body"].fragments for s in frag if s.kind}
+    assert ("المهجرين", "root") in kinds and ("التهجير", "root") in kinds
