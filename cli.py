@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli_display import (BOLD, DIM, ERROR, MATCH_STYLES, RowWriter, Screen, dumps, env_flag,
+from cli_display import (BOLD, DIM, ERROR, MATCH_STYLES, SUGGEST, RowWriter, Screen, dumps, env_flag,
                          progress, terminal_width)
 
 if TYPE_CHECKING:
@@ -312,6 +312,10 @@ def _render_hits(screen: Screen, res, fmt: str) -> None:
     last = res.offset + len(res.hits)
     pad = len(str(last)) + 2
     indent = " " * pad
+    suggestion = res.did_you_mean
+    if suggestion:
+        screen.para([("did you mean: ", DIM), (suggestion, SUGGEST)])
+        screen.line()
     for rank, hit in enumerate(res.hits, res.offset + 1):
         a = hit.article
         title = _marked(screen, hit.title.fragments[0], BOLD) if hit.title.fragments else [(a.title, BOLD)]
@@ -319,8 +323,31 @@ def _render_hits(screen: Screen, res, fmt: str) -> None:
         screen.para([(_meta(a.source, (a.date or "")[:10], a.category, a.id), DIM)], indent)
         for frag in hit.snippet.fragments:
             screen.para(_marked(screen, frag), indent)
+        also = hit.also_in
+        if also:
+            screen.para([("also in: ", DIM)] + _join(
+                [[(d.get("source") or "?", None),
+                  (f" ({', '.join(x for x in ((d.get('date') or '')[:10], d.get('id')) if x)})", DIM)]
+                 for d in also]), indent, indent + "  ")
+        screen.line()
+    facets = {name: counts for name, counts in (res.facets or {}).items() if counts}
+    if facets:
+        for name, counts in facets.items():
+            if counts:
+                screen.para([(f"{name}: ", BOLD)] + _join(
+                    [[(str(value), None), (f" {n}", DIM)] for value, n in list(counts.items())[:12]]
+                    + ([[("…", DIM)]] if len(counts) > 12 else [])), "", "  ")
         screen.line()
     _footer(screen, res)
+
+
+def _join(items: list[list], sep=(" · ", None)) -> list:
+    out = []
+    for i, spans in enumerate(items):
+        if i:
+            out.append(sep)
+        out.extend(spans)
+    return out
 
 
 def _footer(screen: Screen, res) -> None:
@@ -330,6 +357,9 @@ def _footer(screen: Screen, res) -> None:
         shown = f"{res.total} hits, none from {res.offset + 1}"
     else:
         shown = "no hits"
+    folded = res.collapsed
+    if folded:
+        shown += f" ({folded} duplicate{'s' if folded != 1 else ''} folded)"
     spans = [(f"{shown} · {res.took_ms:.0f} ms", DIM)]
     if screen.color and res.hits:
         spans += [("  ", None)] + sum(([(k, MATCH_STYLES[k]), (" ", None)] for k in MATCH_STYLES), [])
@@ -337,7 +367,7 @@ def _footer(screen: Screen, res) -> None:
 
 
 def _messages(res) -> None:
-    for m in getattr(res, "messages", []):
+    for m in res.messages:
         click.echo(f"note: {m}", err=True)
 
 
@@ -469,17 +499,27 @@ SEARCH_HELP = """Search the archive.  Exit code 1 when nothing matched (like gre
 
 \b
 Query syntax:
-  تهجير                 the word, its forms (التهجير، بتهجير) and, ranked lower, its root
-  مخيم اليرموك           several words: more of them matched ranks higher
-  "مخيم اليرموك"         a phrase («…» and “…” work too)
-  +word  -word          require / exclude a word or phrase: +دمشق -حلب
-A query may be several arguments (arshif search مخيم اليرموك); words starting
-with - are query words, not options.
+  تهجير                  the word, its forms (التهجير، بتهجير) and, ranked lower, its root
+  مخيم اليرموك            several words: articles with more of them rank higher
+  "مخيم اليرموك"          a phrase («…» and “…” work too)
+  +دمشق -حلب             require / exclude a word, phrase or group
+  تهجير AND حمص          AND, OR, NOT (upper case) or و، أو، ليس standing alone;
+  (تهجير أو نزوح) و حمص   AND binds tighter than OR; parentheses group
+  source:الجزيرة         filters: source: category: date: since: until:
+  مصدر:"الجزيرة نت"       or مصدر: قسم: تاريخ: منذ: حتى: (quote values with spaces)
+  date:2018-04..2018-05  dates: 2018, 2018-04, 2018-04-21, or a range a..b
+  title:داعش             in titles only (عنوان:)
+  تهج*  م؟مد              wildcards: a prefix (2+ letters before *), one letter (? or ؟)
+  جذر:هجر                every word of a root (root:)
+Queries never fail: what cannot be read is searched as words, with a note on
+stderr.  A query may be several arguments (arshif search مخيم اليرموك); words
+starting with - are query words, not options.  --source, --category, --since
+and --until work like the filters, and alone (without QUERY) too.
 
 \b
 Highlights: exact matches, other forms of the word (stem) and words of the
 same root are shown in different colours; without colour as [exact],
-{stem} and <root>.
+{stem} and <root>.  Duplicates of a hit are folded into it ("also in").
 
 \b
 Batch mode (--batch FILE, - for stdin): one query per line, or ID<TAB>QUERY;
@@ -491,7 +531,8 @@ with qid), or trec (qid Q0 docid rank score arshif).
 Examples:
   arshif search تهجير
   arshif search "مخيم اليرموك" --since 2018-01 --until 2018-06
-  arshif search مفاوضات --mode stem --sort newest -n 20
+  arshif search 'مفاوضات مصدر:الجزيرة' --mode stem --sort newest -n 20
+  arshif search --source الجزيرة --facets
   arshif search داعش --format jsonl | jq .title
   arshif search --batch topics.tsv --run-format trec > run.txt
 """
@@ -509,6 +550,9 @@ Examples:
 @click.option("--category", help="Only articles in this category.")
 @click.option("--since", help="From this date (2018, 2018-05 or 2018-05-21).")
 @click.option("--until", help="Up to this date (same forms).")
+@click.option("--facets", is_flag=True, help="Also count the hits per source, category, year and month.")
+@click.option("--collapse/--no-collapse", default=True, show_default=True,
+              help="Fold duplicates of a hit into it (listed as \"also in\").")
 @click.option("--batch", type=click.File("r", encoding="utf-8"),
               help="Run one query per line of FILE (- for stdin).")
 @click.option("--run-format", type=click.Choice(RUN_FORMATS),
@@ -518,11 +562,12 @@ Examples:
 @_common(top=False)
 @click.pass_obj
 def search(obj: Settings, query, limit, offset, mode, sort, source, category, since, until,
-           batch, run_format, run_tag, fmt, as_json):
+           facets, collapse, batch, run_format, run_tag, fmt, as_json):
     _reject_unknown_options(query)
     fmt = "json" if as_json else fmt
     params = dict(mode=mode, limit=limit, offset=offset, sort=sort, source=source,
                   category=category, since=since, until=until)
+    params.update(facets=facets, collapse=collapse)
     text = " ".join(query).strip()
     if batch is not None:
         if text:
@@ -530,8 +575,8 @@ def search(obj: Settings, query, limit, offset, mode, sort, source, category, si
         run_format = run_format or (fmt if fmt in ("csv", "tsv") else "jsonl")
         with obj.open() as a:
             sys.exit(_batch(a, batch, params, run_format, run_tag))
-    if not text:
-        raise click.UsageError("missing QUERY (or --batch FILE)")
+    if not text and not any((source, category, since, until)):
+        raise click.UsageError("missing QUERY (or a filter, or --batch FILE)")
     if run_format:
         raise click.UsageError("--run-format only applies with --batch")
     with obj.open() as a:
@@ -552,24 +597,16 @@ def _reject_unknown_options(words) -> None:
 
 
 def _batch(a: "Arshif", lines, params: dict, run_format: str, tag: str) -> int:
+    """Run every query of ``lines`` (:meth:`Arshif.search_many` reads ``id<TAB>query``)."""
     out = sys.stdout
-    writer = None
-    if run_format in ("csv", "tsv"):
-        writer = RowWriter(run_format, ["qid"] + HIT_COLUMNS, out)
-    errors = found = 0
-    name = getattr(lines, "name", "-")
-    for lineno, raw in enumerate(lines, 1):
-        line = raw.rstrip("\r\n")
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        qid, q = line.split("\t", 1) if "\t" in line else (str(lineno), line)
-        try:
-            res = a.search(q.strip(), **params)
-        except _api().ArshifError as e:
-            _error_line(f"{name}:{lineno}: {e}")
-            errors += 1
-            continue
+    writer = RowWriter(run_format, ["qid"] + HIT_COLUMNS, out) if run_format in ("csv", "tsv") else None
+    # a TREC run needs no snippets: skipping them is much faster
+    results = a.search_many(lines, **params, snippets=run_format != "trec")
+    found = 0
+    for qid, res in results:
         found += bool(res.total)
+        for m in res.messages:
+            click.echo(f"note: {qid}: {m}", err=True)
         ranked = list(enumerate(res.hits, res.offset + 1))
         if run_format == "jsonl":
             out.write(dumps({"qid": qid, **res.to_dict()}) + "\n")
@@ -580,8 +617,6 @@ def _batch(a: "Arshif", lines, params: dict, run_format: str, tag: str) -> int:
             for rank, hit in ranked:
                 writer.write({"qid": qid, **_hit_row(rank, hit)})
         out.flush()
-    if errors:
-        return EXIT_USAGE
     return EXIT_OK if found else EXIT_NONE
 
 
@@ -669,8 +704,6 @@ def similar(obj: Settings, article_id, limit, offset, fmt, as_json):
     """
     fmt = "json" if as_json else fmt
     with obj.open() as a:
-        if not hasattr(a, "similar"):
-            raise CliError("`similar` needs a newer Arshif library")
         if a.article(article_id) is None:
             _error_line(f"no article with id {article_id!r}")
             sys.exit(EXIT_NONE)
@@ -811,10 +844,10 @@ def stats(obj: Settings, fmt, as_json):
 @click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="Write to FILE instead of standard output.")
 @click.option("--mode", type=MODE_CHOICE, default="all", show_default=True)
-@click.option("--source", help="Only articles from this source (with QUERY).")
-@click.option("--category", help="Only articles in this category (with QUERY).")
-@click.option("--since", help="From this date (with QUERY).")
-@click.option("--until", help="Up to this date (with QUERY).")
+@click.option("--source", help="Only articles from this source.")
+@click.option("--category", help="Only articles in this category.")
+@click.option("--since", help="From this date (2018, 2018-05 or 2018-05-21).")
+@click.option("--until", help="Up to this date (same forms).")
 @_format_options(*FORMATS, default="jsonl")
 @_common(top=False)
 @click.pass_obj
@@ -833,8 +866,6 @@ def export(obj: Settings, query, output, mode, source, category, since, until, f
     fmt = "json" if as_json else fmt
     text = " ".join(query).strip()
     filters = dict(source=source, category=category, since=since, until=until)
-    if not text and any(filters.values()):
-        raise click.UsageError("--source, --category, --since and --until need a QUERY")
     to_file = output != "-"
     out = open(output, "w", encoding="utf-8", newline="") if to_file \
         else sys.stdout
@@ -850,9 +881,11 @@ def export(obj: Settings, query, output, mode, source, category, since, until, f
 
 def _export_articles(a: "Arshif", text: str, mode: str, filters: dict):
     """(total, iterator of articles): the whole archive, or every hit of the query."""
-    if not text:
+    if not text and not any(filters.values()):
         return a.store.count(), a.store.iter_articles()
-    first = a.search(text, mode=mode, limit=1000, **filters)
+    # every matching article (duplicates too), no snippets: they are not exported
+    options = dict(mode=mode, limit=1000, collapse=False, snippets=False, suggest=False, **filters)
+    first = a.search(text, **options)
     _messages(first)
 
     def pages():
@@ -862,7 +895,7 @@ def _export_articles(a: "Arshif", text: str, mode: str, filters: dict):
             offset = res.offset + len(res.hits)
             if offset >= res.total:
                 return
-            res = a.search(text, mode=mode, limit=1000, offset=offset, **filters)
+            res = a.search(text, offset=offset, **options)
     return first.total, pages()
 
 

@@ -47,9 +47,20 @@ MATCH_MARKS = {"exact": ("[", "]"), "stem": ("{", "}"), "root": ("<", ">")}
 BOLD = {"bold": True}
 DIM = {"dim": True}
 ERROR = {"fg": "red", "bold": True}
+SUGGEST = {"fg": "green", "bold": True}
 
 TRUTHY = {"1", "true", "yes", "on"}
 _SPACE = re.compile(r"(\s+)")
+
+
+# Control characters in article text (an ESC could restyle or clear the user's terminal):
+# tabs become spaces, the others are dropped.  Newlines never reach a line.
+CONTROLS = {c: None for c in [*range(0x00, 0x20), *range(0x7f, 0xa0)]}
+CONTROLS[0x09] = " "
+
+
+def clean(text: str) -> str:
+    return text.translate(CONTROLS)
 
 
 def env_flag(name: str) -> bool:
@@ -250,6 +261,7 @@ class Screen:
         """One line as it is (no wrapping)."""
         if isinstance(spans, str):
             spans = [(spans, None)]
+        spans = [(clean(t), s) for t, s in spans]
         if self.bidi:
             spans, rtl = visual(spans)
             if rtl and self.width:
@@ -262,6 +274,7 @@ class Screen:
         """Columns aligned by display width; with bidi each cell is shaped on its own."""
         if not rows:
             return
+        rows = [[clean(c) for c in r] for r in rows]
         cells = [[visual([(c, None)])[0] if self.bidi else [(c, None)] for c in r] for r in rows]
         texts = [["".join(t for t, _ in c) for c in r] for r in cells]
         widths = [max(text_width(r[i]) for r in texts) for i in range(len(rows[0]))]

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -85,8 +86,9 @@ def test_shell_completion_of_commands_and_choices(runner):
 
 def test_search_help_lists_the_query_syntax_and_exit_codes(runner):
     out = runner.invoke(main, ["search", "--help"]).stdout
-    for piece in ("Query syntax", '"مخيم اليرموك"', "«…»", "+word", "-word", "--batch",
-                  "trec", "[exact]", "{stem}", "<root>", "Exit code 1"):
+    for piece in ("Query syntax", '"مخيم اليرموك"', "«…»", "+دمشق -حلب", "AND, OR, NOT", "و، أو، ليس",
+                  "source:", "مصدر:", "date:2018-04..2018-05", "title:", "تهج*", "جذر:هجر",
+                  "--batch", "trec", "[exact]", "{stem}", "<root>", "Exit code 1"):
         assert piece in out
     top = runner.invoke(main, ["--help"]).stdout
     assert "Exit codes" in top and "2 usage error" in top
@@ -119,8 +121,10 @@ def test_usage_errors_are_one_line_exit_2(run):
                          (["search", "تهجير", "--mode", "nope"], "--mode"),
                          (["search", "تهجير", "--since", "yesterday"], "since"),
                          (["search"], "missing QUERY"),
+                         (["search", "--offset", "-1", "x"], "--offset"),
                          (["nosuchcommand"], "nosuchcommand"),
-                         (["export", "--source", "x"], "need a QUERY")):
+                         (["show"], "ID"),
+                         (["export", "--format", "xml"], "--format")):
         r = run(*args)
         assert r.exit_code == 2, (args, r.output)
         one_line_error(r, needle)
@@ -305,7 +309,8 @@ def test_batch_from_stdin_exit_codes_and_bad_lines(run, tmp_path):
     r = run("search", "--batch", "-", input="كلمةغيرموجودةابدا\n")
     assert r.exit_code == 1
     r = run("search", "--batch", "-", "--since", "never", input="تهجير\n")
-    assert r.exit_code == 2 and "<stdin>:1:" in r.stderr or "-:1:" in r.stderr
+    assert r.exit_code == 2 and r.stdout == ""  # options are checked before the first query
+    one_line_error(r, "since")
     assert run("search", "تهجير", "--batch", "-", input="x\n").exit_code == 2
     assert run("search", "تهجير", "--run-format", "trec").exit_code == 2
     r = run("search", "--batch", str(tmp_path / "missing.txt"))
@@ -444,7 +449,128 @@ def test_serve_passes_home_host_port_threads_to_waitress(runner, cli_home, monke
     assert runner.invoke(main, ["serve", "--port", "0"]).exit_code == 2
 
 
-def test_similar_reports_unknown_ids(run):
+def test_similar_in_every_format_and_unknown_ids(run, cli_ids, cli_lib):
+    aid = cli_ids["000"]
+    ref = cli_lib.similar(aid, limit=3)
+    assert ref.hits
+    r = run("similar", aid, "-n", "3")
+    assert r.exit_code == 0
+    assert re.search(r"^1\. ", r.stdout, re.M) and ref.hits[0].article.id in r.stdout
+    assert aid not in r.stdout.split("\n", 1)[1]  # the article itself is not similar to itself
+    got = json.loads(run("similar", aid, "-n", "3", "-f", "json").stdout)
+    assert got == {**ref.to_dict(), "took_ms": got["took_ms"]}
+    assert json.loads(run("similar", aid, "-n", "3", "--json").stdout)["hits"] == got["hits"]
+    assert [json.loads(l)["id"] for l in run("similar", aid, "-n", "3", "-f", "jsonl").stdout.splitlines()] \
+        == [h["id"] for h in got["hits"]]
+    rows = list(csv.DictReader(io.StringIO(run("similar", aid, "-n", "3", "-f", "csv").stdout)))
+    assert [r["id"] for r in rows] == [h["id"] for h in got["hits"]]
+    page2 = json.loads(run("similar", aid, "-n", "1", "--offset", "1", "-f", "json").stdout)
+    assert [h["id"] for h in page2["hits"]] == [got["hits"][1]["id"]]
+    assert run("similar", aid, "-f", "tsv").stdout.startswith("rank\tid")
     r = run("similar", "nosuchid")
-    assert r.exit_code in (1, 2)
-    one_line_error(r)
+    assert r.exit_code == 1
+    one_line_error(r, "no article with id 'nosuchid'")
+
+
+# -- an archive with sources, dates and categories ------------------------------------
+@pytest.fixture(scope="module")
+def rich_home(tmp_path_factory):
+    """The web tests' fixture articles (sources, dates, categories, mixed scripts, HTML in
+    titles) plus one whose title carries terminal escape codes."""
+    home = tmp_path_factory.mktemp("cli-rich")
+    evil = tmp_path_factory.mktemp("evil") / "evil.jsonl"
+    evil.write_text(json.dumps({"id": "evil-1", "title": "تهجير \x1b[2J\x1b]0;pwned\x07 عنوان",
+                                "body": "نص عن التهجير\x1b[31m الأحمر", "source": "مجهول",
+                                "date": "2020-01-01"}) + "\n", encoding="utf-8")
+    fixture = Path(__file__).parent / "fixtures" / "web_articles.jsonl"
+    dup = dict(json.loads(fixture.read_text(encoding="utf-8").splitlines()[0]),
+               id="dup-1", source="العربية", date="2018-04-21")
+    evil.write_text(evil.read_text(encoding="utf-8") + json.dumps(dup) + "\n", encoding="utf-8")
+    with Arshif(home) as a:
+        report = a.ingest([fixture, evil])
+    assert report.added + report.duplicate == 7 and not report.failures
+    return home
+
+
+@pytest.fixture(scope="module")
+def rich_lib(rich_home):
+    a = Arshif(rich_home)
+    yield a
+    a.close()
+
+
+def test_metadata_filters_and_query_filters(runner, rich_home, rich_lib):
+    def ids(*args):
+        r = runner.invoke(main, ["--home", str(rich_home), "search", *args, "-f", "json"])
+        return [h["id"] for h in json.loads(r.stdout)["hits"]]
+
+    lib_ids = lambda q="تهجير", **kw: [h.article.id for h in rich_lib.search(q, **kw).hits]  # noqa: E731
+    assert ids("تهجير", "--source", "الجزيرة") == lib_ids(source="الجزيرة") == ["w-jaz-1"]
+    assert ids("تهجير", "--category", "مجتمع") == lib_ids(category="مجتمع") == ["w-enab-1"]
+    assert ids("تهجير", "--since", "2018-05") == lib_ids(since="2018-05")
+    assert ids("تهجير", "--until", "2018-04-30") == lib_ids(until="2018-04-30") == ["w-jaz-1"]
+    assert ids("مصدر:الجزيرة", "تهجير") == ["w-jaz-1"]
+    assert sorted(ids("--source", "الجزيرة")) == ["w-jaz-1", "w-jaz-2"]  # a filter alone
+    assert ids("(تهجير", "أو", "مفاوضات)", "و", "الشمال") == lib_ids("(تهجير أو مفاوضات) و الشمال")
+    text = runner.invoke(main, ["--home", str(rich_home), "search", "تهجير", "--source", "الجزيرة"]).stdout
+    assert "الجزيرة · 2018-04-20 · سياسة · w-jaz-1" in text
+
+
+def test_facets(runner, rich_home, rich_lib):
+    r = runner.invoke(main, ["--home", str(rich_home), "search", "تهجير", "--facets", "-f", "json"])
+    facets = json.loads(r.stdout)["facets"]
+    assert facets == rich_lib.search("تهجير", facets=True).facets and facets["source"]["الجزيرة"] == 1
+    assert "facets" not in json.loads(runner.invoke(
+        main, ["--home", str(rich_home), "search", "تهجير", "-f", "json"]).stdout)
+    text = runner.invoke(main, ["--home", str(rich_home), "search", "تهجير", "--facets"]).stdout
+    assert re.search(r"^source: .*الجزيرة 1", text, re.M)
+    assert re.search(r"^category: .*سياسة 2", text, re.M)
+
+
+def test_collapse_flag_reaches_the_library(runner, rich_home, rich_lib):
+    for flag, collapse in (("--collapse", True), ("--no-collapse", False)):
+        r = runner.invoke(main, ["--home", str(rich_home), "search", "تهجير", flag, "-f", "json"])
+        got = json.loads(r.stdout)
+        assert got["hits"] == rich_lib.search("تهجير", collapse=collapse).to_dict()["hits"]
+
+
+def test_duplicates_are_folded_and_listed_as_also_in(runner, rich_home, rich_lib):
+    r = runner.invoke(main, ["--home", str(rich_home), "search", "تهجير", "-n", "20"])
+    res = rich_lib.search("تهجير", limit=20)
+    folded = [h for h in res.hits if h.also_in]
+    assert folded
+    first = folded[0].also_in[0]
+    assert f"also in: {first['source']} ({first['date'][:10]}, {first['id']})" in r.stdout
+    assert ("duplicate" in r.stdout.splitlines()[-1]) == bool(res.collapsed)
+    plain = runner.invoke(main, ["--home", str(rich_home), "search", "تهجير", "-n", "20", "--no-collapse"])
+    assert "also in" not in plain.stdout
+
+
+def test_did_you_mean_is_shown_when_the_library_has_one(run, cli_lib):
+    for q in ("تهجر", "مفاوضت", "القلمن"):
+        suggestion = cli_lib.search(q).did_you_mean
+        out = run("search", q).stdout
+        if suggestion:
+            assert f"did you mean: {suggestion}" in out
+        else:
+            assert "did you mean" not in out
+
+
+def test_terminal_escapes_in_articles_never_reach_the_terminal(runner, rich_home):
+    for args in (["search", "تهجير", "-n", "20"], ["show", "evil-1"], ["export", "-f", "text"],
+                 ["search", "تهجير", "--bidi", "-n", "20"]):
+        out = runner.invoke(main, ["--home", str(rich_home), *args]).stdout
+        assert "\x1b" not in out and "\x07" not in out, args
+        assert "pwned" in "".join(out.split()) or args[0] == "search"
+    colored = runner.invoke(main, ["--home", str(rich_home), "show", "evil-1", "--color"]).stdout
+    assert "\x1b[2J" not in colored and "\x1b]0;" not in colored
+    # data formats keep the text as stored (JSON escapes it)
+    got = json.loads(runner.invoke(main, ["--home", str(rich_home), "show", "evil-1", "-f", "json"]).stdout)
+    assert "\x1b[2J" in got["title"]
+
+
+def test_export_with_filters_only(runner, rich_home):
+    r = runner.invoke(main, ["--home", str(rich_home), "export", "--source", "الجزيرة"])
+    assert sorted(json.loads(l)["id"] for l in r.stdout.splitlines()) == ["w-jaz-1", "w-jaz-2"]
+    r = runner.invoke(main, ["--home", str(rich_home), "export", "--since", "2019"])
+    assert sorted(json.loads(l)["id"] for l in r.stdout.splitlines()) == ["evil-1", "w-reut-1"]

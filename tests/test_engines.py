@@ -164,3 +164,15 @@ def test_lexicon_lists_terms_with_a_prefix_most_frequent_first(libs):
     assert libs["whoosh"].engine.terms("body_stem", "") == libs["tantivy"].engine.terms("body_stem", "")
     assert libs["whoosh"].engine.terms("no_such_field", "x") == []
     assert libs["tantivy"].engine.terms("no_such_field", "x") == []
+
+
+@pytest.mark.parametrize("name", list(ENGINES))
+def test_an_empty_index_answers_with_nothing(tmp_path, name):
+    e = ENGINES[name].create(tmp_path / name)
+    q = compile_query("تهجير").query
+    assert e.search(q, Filters()).total == 0
+    assert e.search(q, Filters(source="x"), sort="newest").hits == []
+    assert e.count() == 0 and e.count(q) == 0
+    assert e.facets(q) == {k: {} for k in FACETS}
+    assert e.terms("body_stem", "") == []
+    e.close()

@@ -4,16 +4,26 @@ Every word is seen in three *views*, from strict to loose:
 
 * **exact** – the normalized word (diacritics, tatweel, hamza seats on alef,
   ى/ي, ة/ه and digit shapes folded): ``التَّهْجِير`` → ``التهجير``;
-* **stem** – the light stem, clitics and inflection removed:
-  ``بتهجير``, ``للتهجير``, ``تهجيرهم`` → ``تهجير``;
+* **stem** – the word's lemma-like stem, clitics and inflection removed:
+  ``بتهجير``, ``للتهجير``, ``تهجيرهم`` → ``تهجير``; ``يعلمون``, ``سيعلم`` → ``علم``;
 * **root** – the consonantal root: ``المهجرين``, ``هجرة`` → ``هجر``.
 
 Search ranks exact above stem above root.  The same functions run at index
 and at query time, so both sides always agree.
 
+How a word gets its stem and root: :mod:`.morph` lists the ways the word
+can be cut into clitics + core + suffixes and keeps the cuts whose core the
+:mod:`.lexicon` (the Arramooz dictionary of nouns and verbs with roots)
+knows; a word the dictionary does not know (a name, a new word) gets the
+rule-based :mod:`.stem` and a :mod:`.root` from Tashaphyne checked against
+the dictionary's roots.  The results are deterministic (no set order or hash
+seed involved) and thread-safe.
+
 Modules, each with one job: :mod:`.normalize`, :mod:`.tokenize`,
-:mod:`.stem`, :mod:`.root`, :mod:`.stopwords`, and :mod:`.analyzer`, which
-chains them with a word cache.
+:mod:`.lexicon`, :mod:`.morph`, :mod:`.stem`, :mod:`.root`,
+:mod:`.stopwords`, and :mod:`.analyzer`, which chains them with a word cache.
+Quality and speed against Lucene, Snowball, ISRI and Tashaphyne are measured
+by ``bench/analysis.py`` (see ``bench/README.md``).
 """
 from .analyzer import Analyzer, Token, WordAnalysis, analyzer
 from .normalize import normalize

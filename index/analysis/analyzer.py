@@ -19,7 +19,7 @@ from .stopwords import is_stopword
 from .tokenize import WORD
 
 
-_NO_HAMZA = frozenset("أإآؤئء")
+_HAMZA_LETTERS = frozenset("أإآؤئء")
 
 
 class WordAnalysis(NamedTuple):
@@ -70,7 +70,7 @@ class Analyzer:
         n = normalize(surface)
         stop = is_stopword(n)
         if n and "\u0621" <= n[0] <= "\u064A":
-            m = morph.analyze(n, hamza=not _NO_HAMZA.isdisjoint(surface))
+            m = morph.analyze(n, hamza=not _HAMZA_LETTERS.isdisjoint(surface))
             if m is not None:
                 return WordAnalysis(n, m[0], m[1], stop)
         # Unknown to the dictionary (often a name): the rule-based light stem,

@@ -1,4 +1,7 @@
-"""A consistent light stemmer for normalized Arabic words.
+"""A consistent rule-based light stemmer, for words the dictionary lacks.
+
+(Words the :mod:`.lexicon` knows are stemmed by :mod:`.morph`; this is the
+fallback for names and new words.)
 
 A light stem removes what is attached to a word (conjunctions, prepositions,
 the article, pronoun suffixes) and its regular inflection (dual, sound

@@ -18,13 +18,16 @@ What an engine offers:
   their document frequencies);
 * housekeeping: :meth:`Engine.size_bytes`, :meth:`Engine.close`.
 
-Scores follow BM25 (k1 = 1.2, b = 0.75, Lucene's idf) in every engine, and a
+Scores follow BM25 (k1 = 1.2, b = 0.75, Lucene's idf, document lengths
+rounded to one byte as :data:`FIELD_NORMS` does) in every engine, and a
 term's boost multiplies its score, so the ranking policy of
-:mod:`index.ranking` means the same thing whichever engine runs it.
+:mod:`index.ranking` means the same thing whichever engine runs it and the
+engines rank alike.
 """
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from bisect import bisect_right
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +39,26 @@ from ..views import IndexDoc
 SORTS = ("relevance", "newest", "oldest")
 FACETS = ("source", "category", "year", "month")
 K1, B = 1.2, 0.75
+
+
+def _field_norms() -> list[int]:
+    """Lucene's and tantivy's one-byte document lengths: exact up to 40, then
+    eight values per doubling of the step."""
+    table, value, step = list(range(41)), 40, 2
+    while len(table) < 256:
+        for _ in range(8):
+            value += step
+            table.append(value)
+        step *= 2
+    return table[:256]
+
+
+FIELD_NORMS = _field_norms()
+
+
+def fieldnorm_id(length: int) -> int:
+    """The byte that stands for a field of ``length`` terms (the largest table value not above it)."""
+    return bisect_right(FIELD_NORMS, length) - 1
 
 
 @dataclass

@@ -27,13 +27,15 @@ from whoosh import index as windex
 from whoosh import query as wq
 from whoosh import matching, scoring, sorting
 from whoosh.analysis import Token, Tokenizer
-from whoosh.fields import ID, NUMERIC, TEXT, Schema
+from whoosh import columns
+from whoosh.fields import COLUMN, ID, NUMERIC, TEXT, Schema
 from whoosh.formats import Frequency, Positions
 
 from ..query import ir
 from ..ranking import TEXT_FIELDS, VIEW_WEIGHTS, field_name
 from ..views import IndexDoc
-from .base import B, FACETS, K1, Engine, EngineHits, EngineWriter, dir_size, facet_values, sorted_counts
+from . import whoosh_eval
+from .base import B, FACETS, K1, Engine, fieldnorm_id, EngineHits, EngineWriter, dir_size, facet_values, sorted_counts
 
 
 class PreAnalyzed(str):
@@ -97,9 +99,16 @@ def _schema() -> Schema:
         fields[f] = ID(sortable=True)
     for f in TEXT_FIELDS:
         for view in VIEW_WEIGHTS:
-            fields[field_name(f, view)] = TEXT(analyzer=PreAnalyzedTokenizer(), phrase=view == "stem")
-            fields[field_name(f, view)].format = Positions() if view == "stem" else Frequency()
+            name = field_name(f, view)
+            fields[name] = TEXT(analyzer=PreAnalyzedTokenizer(), phrase=view == "stem")
+            fields[name].format = Positions() if view == "stem" else Frequency()
+            fields[norm_field(name)] = COLUMN(columns.NumericColumn("B"))
     return Schema(**fields)
+
+
+def norm_field(name: str) -> str:
+    """The column with each document's length of ``name``, as a :func:`~.base.fieldnorm_id` byte."""
+    return f"{name}_norm"
 
 
 class _Writer(EngineWriter):
@@ -115,6 +124,7 @@ class _Writer(EngineWriter):
         for name, terms in doc.terms.items():
             if terms:
                 fields[name] = PreAnalyzed(terms)
+                fields[norm_field(name)] = fieldnorm_id(len(terms))
         self._w.update_document(**fields)
 
     def delete(self, doc_id: str) -> None:
@@ -197,7 +207,10 @@ class WhooshEngine(Engine):
     def __init__(self, path: Path):
         super().__init__(path)
         self._ix = windex.open_dir(str(self.path))
-        self._local = threading.local()
+        self.lock = threading.RLock()
+        self._searcher = None
+        self._arrays = None
+        self._generation = None
 
     @classmethod
     def create(cls, path: Path) -> "WhooshEngine":
@@ -216,46 +229,53 @@ class WhooshEngine(Engine):
         return _Writer(self._ix, bulk)
 
     def searcher(self):
-        """This thread's searcher, refreshed if the index changed since it was opened."""
-        s = getattr(self._local, "searcher", None)
-        latest = self._ix.latest_generation()
-        if s is not None and getattr(self._local, "generation", None) == latest:
-            return s
-        if s is not None:
-            s.close()
-        # A new searcher for the new generation (refresh() would reuse unchanged
-        # segments, but keeps the old view when a commit leaves no segment).
-        s = self._local.searcher = self._ix.searcher(weighting=WEIGHTING)
-        self._local.generation = latest
-        return s
+        """The shared searcher, reopened only when the index changed since it was opened.
+
+        Callers hold :attr:`lock` while they use it (Whoosh readers share file
+        handles; queries take milliseconds, so they simply queue)."""
+        with self.lock:
+            latest = self._ix.latest_generation()
+            if self._searcher is None or self._generation != latest:
+                if self._searcher is not None:
+                    self._searcher.close()
+                self._searcher = self._ix.searcher(weighting=WEIGHTING)
+                self._arrays = whoosh_eval.Index(self._searcher)
+                self._generation = latest
+            return self._searcher
+
+    def arrays(self) -> "whoosh_eval.Index":
+        self.searcher()
+        return self._arrays
 
     def search(self, query, filters, *, sort="relevance", limit=10, offset=0) -> EngineHits:
-        kwargs = {}
-        if sort in ("newest", "oldest"):
-            kwargs["sortedby"] = "day"
-            kwargs["reverse"] = sort == "newest"
-        s = self.searcher()
-        r = s.search(translate(query), limit=offset + limit, filter=filter_query(filters), **kwargs)
-        by_date = "sortedby" in kwargs  # sorted by date: no relevance score
-        hits = [(h["id"], 0.0 if by_date else float(h.score or 0.0)) for h in r[offset:offset + limit]]
-        return EngineHits(len(r), hits)
+        with self.lock:
+            ix = self.arrays()
+            total, top = whoosh_eval.run(ix, query, whoosh_eval.filter_mask(ix, filters), sort, offset + limit)
+            return EngineHits(total, [(ix.stored_id(d), s) for d, s in top[offset:offset + limit]])
+
+    def _mask(self, query, filters):
+        ix = self.arrays()
+        mask = whoosh_eval.evaluate_mask(ix, query)
+        fm = whoosh_eval.filter_mask(ix, filters)
+        return mask if fm is None else mask & fm
 
     def count(self, query=None, filters=None) -> int:
-        s = self.searcher()
-        if query is None and not filters:
-            return s.doc_count()
-        q = translate(query) if query is not None else wq.Every()
-        return len(s.search(q, limit=1, filter=filter_query(filters)))
+        with self.lock:
+            if query is None and not filters:
+                return self.arrays().doc_count
+            return int(self._mask(query, filters).sum())
 
     def facets(self, query, filters=None) -> dict[str, dict[str, int]]:
-        s = self.searcher()
-        q = translate(query) if query is not None else wq.Every()
-        groups = {f: sorting.FieldFacet(f, maptype=sorting.Count) for f in FACETS}
-        r = s.search(q, limit=1, filter=filter_query(filters), groupedby=groups)
-        return {f: sorted_counts(r.groups(f)) for f in FACETS}
+        with self.lock:
+            counts = whoosh_eval.facets(self.arrays(), self._mask(query, filters))
+        return {f: sorted_counts(c) for f, c in counts.items()}
 
     def terms(self, field: str, prefix: str = "") -> list[tuple[str, int]]:
-        r = self.searcher().reader()
+        with self.lock:
+            return self._terms(self.searcher().reader(), field, prefix)
+
+    @staticmethod
+    def _terms(r, field: str, prefix: str) -> list[tuple[str, int]]:
         if field not in r.schema:
             return []
         out = [(t.decode("utf-8") if isinstance(t, bytes) else t, r.doc_frequency(field, t))
@@ -272,7 +292,7 @@ class WhooshEngine(Engine):
         return dir_size(self.path)
 
     def close(self) -> None:
-        s = getattr(self._local, "searcher", None)
-        if s is not None:
-            s.close()
-            self._local.searcher = None
+        with self.lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = self._arrays = None
