@@ -228,9 +228,18 @@ class Arshif:
         if q is None:
             results.messages.append("the article has no words to compare")
         else:
-            exclude = [article_id] + [d["id"] for d in self._duplicates(article_id)]
-            q = ir.BoolQ(must=(q,), must_not=tuple(ir.TermQ("id", i) for i in exclude))
-            self._run(results, q, ir.Filters(), matches, snippets, collapse=True)
+            # The article and its duplicates are left out after ranking (the
+            # engines have no "by id" query): read that many more hits.
+            exclude = {article_id} | {d["id"] for d in self._duplicates(article_id)}
+            wanted = SearchResults(query=results.query, mode="stem", total=0, hits=[], offset=0,
+                                   limit=min(offset + limit + len(exclude), MAX_FETCH), sort="relevance")
+            self._run(wanted, q, ir.Filters(), matches, snippets=False, collapse=True)
+            kept = [h for h in wanted.hits if h.article.id not in exclude]
+            results.total = max(wanted.total - len(exclude & {h.article.id for h in wanted.hits}), 0)
+            for h in kept[offset:offset + limit]:
+                hit = self._hit(h.article, h.score, matches, snippets)
+                hit.also_in = h.also_in
+                results.hits.append(hit)
         results.took_ms = (time.perf_counter() - started) * 1000
         return results
 
