@@ -119,6 +119,7 @@ class Store:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA cache_size=-65536")  # 64 MB of page cache for big ingests
         return db
 
     @property
@@ -188,14 +189,12 @@ class Store:
                 (article.title, article.body, article.date, article.source, article.url,
                  article.category, article.author, h, version, record.origin, now, key,
                  canonical, article.id))
-        near = self._group(article.id, sig, canonical)
+        group, near = self._group(article.id, sig, canonical, fresh=row is None)
         if record.raw is not None:
             db.execute("INSERT OR REPLACE INTO raw VALUES (?,?,?,?)",
                        (article.id, version, record.origin, record.raw))
         db.execute("INSERT INTO changes (id) VALUES (?)", (article.id,))
-        article.canonical_id = canonical
-        article.dup_group = db.execute("SELECT dup_group FROM articles WHERE id = ?",
-                                       (article.id,)).fetchone()[0]
+        article.canonical_id, article.dup_group = canonical, group
         return PutResult(status, article, near)
 
     def _promote_duplicates_of(self, article_id: str) -> None:
@@ -220,16 +219,19 @@ class Store:
         self.db.execute("UPDATE articles SET dup_group = ? WHERE id = ?", (group, article_id))
         return group
 
-    def _group(self, article_id: str, sig: bytes | None, canonical: str | None) -> bool:
-        """Record the article's MinHash and join its duplicate group; True if near-duplicate."""
+    def _group(self, article_id: str, sig: bytes | None, canonical: str | None,
+               fresh: bool) -> tuple[str | None, bool]:
+        """Record the article's MinHash and join its duplicate group.
+
+        Returns (the group id or None, whether it joined as a near duplicate)."""
         db = self.db
-        db.execute("DELETE FROM lsh WHERE id = ?", (article_id,))
-        db.execute("DELETE FROM minhash WHERE id = ?", (article_id,))
+        if not fresh:
+            db.execute("DELETE FROM lsh WHERE id = ?", (article_id,))
+            db.execute("DELETE FROM minhash WHERE id = ?", (article_id,))
         if canonical:
-            self._join(article_id, canonical)
-            return False
+            return self._join(article_id, canonical), False
         if sig is None:
-            return False
+            return None, False
         keys = dedup.band_keys(sig)
         q = (f"SELECT DISTINCT m.id, m.sig FROM lsh JOIN minhash m ON m.id = lsh.id"
              f" WHERE lsh.key IN ({','.join('?' * len(keys))}) AND lsh.id != ?")
@@ -241,9 +243,8 @@ class Store:
         db.execute("INSERT INTO minhash VALUES (?, ?)", (article_id, sig))
         db.executemany("INSERT INTO lsh VALUES (?, ?)", [(k, article_id) for k in keys])
         if best is not None and best_sim >= dedup.NEAR_THRESHOLD:
-            self._join(article_id, best)
-            return True
-        return False
+            return self._join(article_id, best), True
+        return None, False
 
     # -- reading -----------------------------------------------------------
     def get(self, article_id: str) -> Article | None:

@@ -80,3 +80,30 @@ def test_clean_ingest_exits_zero_and_prints_no_progress_bar_when_piped(src, home
     assert r.output == "added 1, updated 0, unchanged 0, duplicate 0, failed 0\n"
     r = run(home, src / "a.jsonl", "--json")
     assert json.loads(r.output)["unchanged"] == 1
+
+
+def test_ctrl_c_keeps_whole_batches_and_reports_interrupted(src, home, monkeypatch):
+    import importlib
+    ingest_mod = importlib.import_module("archive.ingest")
+    from archive import Store
+
+    write_jsonl(src / "a.jsonl", [{"id": f"i{i}", "title": f"عنوان {i}", "body": paragraph(i)}
+                                  for i in range(700)])
+    real = ingest_mod.prepare
+    seen = []
+
+    def prepare(rec, defaults):
+        seen.append(rec)
+        if len(seen) == 650:
+            raise KeyboardInterrupt
+        return real(rec, defaults)
+
+    monkeypatch.setattr(ingest_mod, "prepare", prepare)
+    r = run(home, src / "a.jsonl")
+    assert r.exit_code == 130 and "interrupted" in r.output
+    s = Store(home / "archive.sqlite3")
+    assert s.count() == 500  # the first batch, whole; the second never committed
+    s.close()
+    monkeypatch.setattr(ingest_mod, "prepare", real)
+    r = run(home, src / "a.jsonl")
+    assert r.exit_code == 0 and "added 200, updated 0, unchanged 500" in r.output

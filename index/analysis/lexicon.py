@@ -17,12 +17,12 @@ tables, keyed by the normalized (see :func:`.normalize.normalize`) form:
 
 Building the tables from the package's SQLite files takes a second or two,
 so the result is kept in a cache file (``$XDG_CACHE_HOME/arshif``, or
-``ARSHIF_CACHE_DIR``), rebuilt whenever the package or :data:`FORMAT`
-changes; later processes load it in a fraction of that.  Loading is
+``ARSHIF_CACHE_DIR``), rebuilt whenever the package or this module changes; later processes load it in a fraction of that.  Loading is
 thread-safe.  Nothing here reads any evaluation data.
 """
 from __future__ import annotations
 
+import hashlib
 import marshal
 import os
 import sqlite3
@@ -68,12 +68,16 @@ def _norm(vocalized_or_plain: str) -> str:
 
 def _root(r: str) -> str:
     """The dictionary's root, first alternative, hamza folded; doubled roots
-    written with two letters (رد) get their third (ردد).  Not a root (a
-    borrowed word's 'root' is the word itself): empty."""
-    r = strip_marks(r or "").replace("،", ",").split(",")[0].strip().translate(_HAMZA)
+    written with two letters (رد) get their third (ردد).  Not a root — a
+    borrowed word's "root" is the word itself, and a root has no ة or ى —:
+    empty."""
+    r = strip_marks(r or "").replace("،", ",").split(",")[0].translate(_HAMZA)
+    r = "".join(c for c in r if "\u0621" <= c <= "\u064A")
     if len(r) == 2:
         r += r[1]
-    return r if 3 <= len(r) <= 4 else ""
+    if not 3 <= len(r) <= 4 or any(c in r for c in "ةى"):
+        return ""
+    return r
 
 
 def _db(name: str) -> sqlite3.Connection:
@@ -169,7 +173,7 @@ def _build() -> tuple[dict, dict, dict]:
     return nouns, verbs, freq
 
 
-#: Bump when :func:`_build` changes, so that old cache files are not used.
+#: The cache file's format (with a hash of this module: see :func:`_cache_file`).
 FORMAT = 1
 
 
@@ -180,7 +184,10 @@ def _cache_file() -> Path | None:
         version = metadata.version("arramooz-pysqlite")
     except metadata.PackageNotFoundError:
         version = "unknown"
-    return Path(base) / f"lexicon-{FORMAT}-arramooz-{version}.marshal"
+    # The code that builds the tables is part of the key: a changed build
+    # never reads an old cache.
+    code = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:12]
+    return Path(base) / f"lexicon-{FORMAT}-{code}-arramooz-{version}.marshal"
 
 
 def _read_cache(path: Path):

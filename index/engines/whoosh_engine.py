@@ -283,10 +283,11 @@ class WhooshEngine(Engine):
         return sorted(out, key=lambda x: (-x[1], x[0]))
 
     def doc_frequencies(self, field: str, terms: list[str]) -> list[int]:
-        r = self.searcher().reader()
-        if field not in r.schema:
-            return [0] * len(terms)
-        return [r.doc_frequency(field, t) for t in terms]
+        with self.lock:
+            r = self.searcher().reader()
+            if field not in r.schema:
+                return [0] * len(terms)
+            return [r.doc_frequency(field, t) for t in terms]
 
     def size_bytes(self) -> int:
         return dir_size(self.path)
