@@ -4,7 +4,8 @@ Tables:
 
 * ``articles`` – the current version of each article;
 * ``versions`` – every earlier version, so nothing stored is ever lost;
-* ``raw`` – the input each version was read from, so extraction can be re-run;
+* ``raw`` – the input each version was read from (zlib-compressed), so
+  extraction can be re-run (:meth:`Store.raw`);
 * ``changes`` – an append-only log (``seq``, article id) that indexes follow:
   an index remembers the last ``seq`` it applied and catches up from there,
   which is how it is brought back in line after a crash;
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -192,7 +194,8 @@ class Store:
         group, near = self._group(article.id, sig, canonical, fresh=row is None)
         if record.raw is not None:
             db.execute("INSERT OR REPLACE INTO raw VALUES (?,?,?,?)",
-                       (article.id, version, record.origin, record.raw))
+                       (article.id, version, record.origin,
+                        zlib.compress(record.raw.encode("utf-8"), 6)))
         db.execute("INSERT INTO changes (id) VALUES (?)", (article.id,))
         article.canonical_id, article.dup_group = canonical, group
         return PutResult(status, article, near)
@@ -281,7 +284,10 @@ class Store:
         q = "SELECT content FROM raw WHERE id = ?" + (" AND version = ?" if version else "")
         row = self.db.execute(q + " ORDER BY version DESC LIMIT 1",
                               (article_id, version) if version else (article_id,)).fetchone()
-        return row[0] if row else None
+        if not row:
+            return None
+        content = row[0]  # zlib-compressed UTF-8 (archives from before: plain text)
+        return zlib.decompress(content).decode("utf-8") if isinstance(content, bytes) else content
 
     def duplicates_of(self, article_id: str) -> list[dict]:
         """The other articles telling the same story, first archived first.
