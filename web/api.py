@@ -1,6 +1,9 @@
 """The JSON API, read-only: the same library calls as the pages.
 
-``GET /api/search`` returns exactly what ``arshif search --json`` prints.
+``GET /api/search`` returns exactly what ``arshif search --json`` prints;
+``/api/articles/<id>``, ``/api/similar/<id>``, ``/api/facets`` and
+``/api/stats`` the article, more like it, counts per source, category, year
+and month, and the archive's size.
 Errors are JSON ``{"error": message, "status": code}`` with a 4xx status
 (see :mod:`web.errors`).  The routes are described by :mod:`web.openapi`,
 served at ``/api/openapi.json``.
@@ -11,7 +14,8 @@ from flask import Blueprint, abort, jsonify, request
 
 from . import library
 from .openapi import document
-from .params import MODES, article_id as valid_id, choice, query_text, search_args
+from .params import (DEFAULT_SIZE, MAX_PAGE, MAX_SIZE, MODES, article_id as valid_id, choice, integer,
+                     query_text, search_args)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -36,6 +40,25 @@ def article(article_id: str):
         data["title_html"] = marked["title"].html()
         data["body_html"] = marked["body"].html()
     return jsonify(data)
+
+
+@bp.get("/similar/<article_id>")
+def similar(article_id: str):
+    """Articles like this one ("more like this"), best first, paged like a search."""
+    lib = library()
+    size = integer(request, "size", DEFAULT_SIZE, 1, MAX_SIZE)
+    page = integer(request, "page", 1, 1, MAX_PAGE)
+    if lib.article(valid_id(article_id)) is None:
+        abort(404, f"no article with id {article_id!r}")
+    return jsonify(lib.similar(article_id, limit=size, offset=(page - 1) * size).to_dict())
+
+
+@bp.get("/facets")
+def facets():
+    args = search_args(request)
+    return jsonify(library().facets(args["query"], mode=args["mode"], source=args["source"],
+                                    category=args["category"], since=args["since"],
+                                    until=args["until"]))
 
 
 @bp.get("/stats")

@@ -17,7 +17,7 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 
 from . import library
 from .params import SORTS, BadParameter, choice, search_args, state
-from .ui import run_search
+from .ui import FILTERS, run_search
 
 bp = Blueprint("embed", __name__)
 FEED_SIZE = 20
@@ -41,7 +41,7 @@ def widget_css():
 @bp.get("/embed")
 def embed_page():
     args = search_args(request)
-    found = run_search(args)
+    found = run_search(args, with_facets=False)
     return render_template("embed.html", args=args, state=state(args), embed=True, **found)
 
 
@@ -57,9 +57,9 @@ def feed():
     args = search_args(request, size=FEED_SIZE)
     args["sort"] = choice(request, "sort", SORTS, "newest")
     args["offset"] = 0
-    if not args["query"].strip():
-        raise BadParameter("q", "a feed needs a query, e.g. /feed?q=تهجير")
-    results = library().search(**args)
+    if not args["query"].strip() and not any(args[k] for k in FILTERS):
+        raise BadParameter("q", "a feed needs a query or a filter, e.g. /feed?q=تهجير")
+    results = library().search(**args, suggest=False)
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     resp = make_response(render_template("feed.xml", args=args, state=state(args),
                                          results=results, now=now))

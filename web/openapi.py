@@ -60,11 +60,15 @@ SCHEMAS = {
                        "items": {"type": "array"}},
         "title_html": {"type": "string"},
         "matched": {"type": "array", "items": {"type": "string"},
-                    "description": "The matched words as the article wrote them."}}},
+                    "description": "The matched words as the article wrote them."},
+        "also_in": {"type": "array", "description": "Duplicates of this article elsewhere.",
+                    "items": {"type": "object"}}}},
     "SearchResults": {"type": "object", "properties": {
         "query": {"type": "string"}, "mode": {"type": "string"}, "sort": {"type": "string"},
         "total": {"type": "integer"}, "offset": {"type": "integer"}, "limit": {"type": "integer"},
         "took_ms": {"type": "number"}, "messages": {"type": "array", "items": {"type": "string"}},
+        "did_you_mean": {"type": ["string", "null"], "description": "A corrected query, if one is likely."},
+        "collapsed": {"type": "integer", "description": "Duplicates folded into better hits."},
         "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}}}},
     "Article": {"type": "object", "properties": {
         "id": {"type": "string"}, "title": {"type": "string"}, "body": {"type": "string"},
@@ -73,6 +77,9 @@ SCHEMAS = {
         "versions": {"type": "array", "items": {"type": "object"}},
         "title_html": {"type": "string", "description": "With q: the title with matches marked."},
         "body_html": {"type": "string", "description": "With q: the body with matches marked."}}},
+    "Facets": {"type": "object", "description": "{field: {value: count}}",
+               "properties": {f: {"type": "object", "additionalProperties": {"type": "integer"}}
+                              for f in ("source", "category", "year", "month")}},
     "Stats": {"type": "object", "properties": {
         "articles": {"type": "integer"}, "versions": {"type": "integer"}, "sources": {"type": "integer"},
         "first_date": {"type": ["string", "null"]}, "last_date": {"type": ["string", "null"]},
@@ -92,6 +99,16 @@ def paths() -> dict:
                                       {"type": "string"}),
                            SEARCH_PARAMS[1]],
             "responses": {"200": _ok("The article.", "Article"), **ERRORS, **NOT_FOUND}}},
+        "/api/similar/{id}": {"get": {
+            "summary": "More like this: articles similar to one", "operationId": "similar",
+            "parameters": [ID, SEARCH_PARAMS[7], SEARCH_PARAMS[8]],
+            "responses": {"200": _ok("Similar articles, best first (the article and its "
+                                     "duplicates left out).", "SearchResults"), **ERRORS, **NOT_FOUND}}},
+        "/api/facets": {"get": {
+            "summary": "Counts per source, category, year and month of the matching articles",
+            "operationId": "facets",
+            "parameters": SEARCH_PARAMS[:6],
+            "responses": {"200": _ok("Counts; an empty q counts the whole archive.", "Facets"), **ERRORS}}},
         "/api/stats": {"get": {
             "summary": "Counts of articles, versions and sources", "operationId": "stats",
             "responses": {"200": _ok("Archive statistics.", "Stats")}}},

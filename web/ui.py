@@ -6,6 +6,7 @@ render what it returns.
 """
 from __future__ import annotations
 
+import logging
 import re
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
@@ -15,15 +16,29 @@ from .export import rows, to_csv, to_jsonl
 from .params import BadParameter, MODES, article_id as valid_id, choice, integer, query_text, search_args, state
 
 bp = Blueprint("ui", __name__)
+log = logging.getLogger("arshif.web")
 _FILENAME_UNSAFE = re.compile(r"[^\w\-]+")
+SIMILAR = 5  # "more like this" on an article page
+
+
+FILTERS = ("source", "category", "since", "until")
 
 
 def run_search(args: dict, *, with_facets: bool = True) -> dict:
-    """Results (None without a query), facets and the archive's size, for a page."""
+    """Results (None when there is nothing to search), facets and whether the archive is empty.
+
+    A query, or filters alone (every article from a source, a month, …), runs a
+    search; with neither, the facets describe the whole archive, to browse it."""
     lib = library()
-    out = {"results": None, "facets": None, "empty": lib.stats()["articles"] == 0}
-    if args["query"].strip():
-        out["results"] = lib.search(**args)
+    articles = lib.stats()["articles"]
+    out = {"results": None, "facets": None, "empty": articles == 0, "articles": articles}
+    if out["empty"]:
+        return out
+    if args["query"].strip() or any(args[k] for k in FILTERS):
+        out["results"] = lib.search(**args, facets=with_facets)
+        out["facets"] = out["results"].facets
+    elif with_facets:
+        out["facets"] = lib.facets("")
     return out
 
 
@@ -43,8 +58,13 @@ def article(article_id: str):
         abort(404)
     hl = lib.highlighted(a, q, mode) if q.strip() else None
     versions = lib.history(a.id)
+    try:
+        similar = lib.similar(a.id, limit=SIMILAR)
+    except Exception:  # an auxiliary panel: the article itself must still be readable
+        log.exception("more like this failed for %s", a.id)
+        similar = None
     return render_template("article.html", article=a, q=q, mode=mode, hl=hl,
-                           versions=versions)
+                           versions=versions, similar=similar)
 
 
 @bp.get("/export.<fmt>")
@@ -54,9 +74,9 @@ def export(fmt: str):
     most = settings().export_limit
     args = search_args(request, size=integer(request, "limit", most, 1, most))
     args["offset"] = 0  # the whole result set (up to ``limit``), whatever page was on screen
-    if not args["query"].strip():
-        raise BadParameter("q", "an export needs a query")
-    results = library().search(**args)
+    if not args["query"].strip() and not any(args[k] for k in FILTERS):
+        raise BadParameter("q", "an export needs a query or a filter")
+    results = library().search(**args, suggest=False)
     name = _FILENAME_UNSAFE.sub("_", args["query"]).strip("_")[:40] or "results"
     body = to_csv(rows(results)) if fmt == "csv" else to_jsonl(rows(results))
     mimetype = "text/csv" if fmt == "csv" else "application/x-ndjson"

@@ -6,6 +6,7 @@ piece of article text, and only the ``<mark>`` tags around them are markup.
 """
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Flask, request, url_for
@@ -39,12 +40,50 @@ def outbound(url: str | None) -> str | None:
     return None
 
 
+def text_dir(text) -> str:
+    """``rtl`` when most strong letters are right-to-left (Arabic), ``ltr`` when most are
+    left-to-right, else ``auto``.  Better than ``dir="auto"`` (the first letter decides) for
+    an Arabic paragraph that opens with an English name or quote."""
+    if not isinstance(text, str):
+        text = "".join(s.text for frag in getattr(text, "fragments", []) for s in frag) \
+            if hasattr(text, "fragments") else "".join(s.text for s in text or [])
+    rtl = ltr = 0
+    for ch in text:
+        b = unicodedata.bidirectional(ch)
+        if b in ("R", "AL"):
+            rtl += 1
+        elif b == "L":
+            ltr += 1
+    if not rtl and not ltr:
+        return "auto"
+    return "rtl" if rtl >= ltr else "ltr"
+
+
+def paragraphs(snippet) -> list[list]:
+    """The segments of a whole-text :class:`~index.highlight.Snippet`, cut into paragraphs at
+    line breaks, so each paragraph can take its own direction (an English quote in an
+    Arabic article, or the reverse)."""
+    out, current = [], []
+    for frag in snippet.fragments:
+        for seg in frag:
+            lines = seg.text.split("\n")
+            for i, line in enumerate(lines):
+                if i:
+                    out.append(current)
+                    current = []
+                if line:
+                    current.append(type(seg)(line, seg.kind))
+    out.append(current)
+    return [p for p in out if any(s.text.strip() for s in p)]
+
+
 def day(value: str | None) -> str:
     return (value or "")[:10]
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.globals.update(search_url=search_url, outbound=outbound)
+    app.jinja_env.globals.update(search_url=search_url, outbound=outbound, paragraphs=paragraphs,
+                                  text_dir=text_dir)
     app.jinja_env.filters["day"] = day
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -283,8 +283,9 @@ class WhooshEngine(Engine):
         return sorted(out, key=lambda x: (-x[1], x[0]))
 
     def doc_frequency(self, field: str, term: str) -> int:
-        r = self.searcher().reader()
-        return r.doc_frequency(field, term) if field in r.schema else 0
+        with self.lock:
+            r = self.searcher().reader()
+            return r.doc_frequency(field, term) if field in r.schema else 0
 
     def size_bytes(self) -> int:
         return dir_size(self.path)

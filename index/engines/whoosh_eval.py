@@ -76,7 +76,7 @@ class Index:
             out = np.zeros(self.n, dtype=np.float32)
             for r, off in self.leaves:
                 name = f"{field}_norm"
-                if not r.has_column(name):
+                if name not in r.schema or not r.has_column(name):  # not a text field: no lengths
                     continue
                 col = r.column_reader(name, translate=False)
                 raw = np.frombuffer(col._dbfile.get(col._basepos, col._count), dtype=np.uint8)

@@ -20,6 +20,7 @@ from conftest import ARTIFACTS, LiveServer
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PREFIX = "/archive"
+expect.set_options(timeout=20_000)  # a busy CI machine: wait longer, never assert on time
 
 
 def chromium_path() -> str:
@@ -91,6 +92,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar")
+    ctx.set_default_timeout(30_000)
     pg = ctx.new_page()
     pg.problems = []
     pg.on("dialog", lambda d: (pg.problems.append(f"dialog: {d.message}"), d.dismiss()))
@@ -221,3 +223,23 @@ def test_widget_on_an_origin_not_allowed_says_it_cannot_search(page, arshif_url,
     widget.locator("button").click()
     expect(widget.locator(".status")).to_contain_text("تعذّر البحث")
     expect(widget.locator("li.hit")).to_have_count(0)
+
+
+def test_browse_by_facets_and_follow_did_you_mean(page, arshif_url):
+    page.goto(arshif_url + "/")
+    expect(page.locator(".intro")).to_be_visible()
+    shot(page, "home")
+    page.fill("form#s input[name=q]", "تهجر")
+    page.press("form#s input[name=q]", "Enter")
+    page.click(".did-you-mean a")
+    page.wait_for_url("**q=%D8%AA%D9%87%D8%AC%D9%8A%D8%B1*")
+    expect(page.locator(".count .total")).to_have_text("6")
+    page.click(".facet-year a:text-is('2019')")
+    page.wait_for_url("**since=2019*")
+    expect(page.locator("li.hit")).to_have_count(1)
+    expect(page.locator("li.hit time")).to_have_text("2019-01-10")
+    shot(page, "facet-year")
+    page.click("li.hit h2 a")
+    expect(page.locator(".similar li.hit").first).to_be_visible()
+    shot(page, "article-similar")
+    assert page.problems == []

@@ -152,3 +152,30 @@ def test_ingest_rejects_missing_or_wrong_tokens_and_big_uploads(writable):
     r = writable.post("/api/ingest", data=big, headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status_code == 413 and r.get_json()["status"] == 413
     assert writable.get("/api/stats").get_json()["articles"] == 0
+
+
+def test_upload_keeps_arabic_names_and_extensions_and_stays_in_its_directory():
+    from web.upload import safe_name
+    assert safe_name("مقالات.jsonl.gz", 0) == "000-مقالات.jsonl.gz"
+    assert safe_name("../../etc/passwd", 1) == "001-passwd"
+    assert safe_name("..\\..\\x.txt", 2) == "002-x.txt"
+    assert safe_name(".hidden", 3) == "003-hidden"
+    assert safe_name("", 4) == "004-upload.txt"
+    assert "/" not in safe_name("a/b c?.txt", 5)
+
+
+def test_ingest_page_with_the_token(writable):
+    assert writable.get("/ingest").status_code == 200
+    data = {"token": TOKEN, "file": (io.BytesIO("عنوان عن التهجير\n\nنص عن تهجير السكان.\n".encode()), "مقال.txt")}
+    r = writable.post("/ingest", data=data, content_type="multipart/form-data")
+    assert r.status_code == 200
+    page = BeautifulSoup(r.get_data(as_text=True), "html.parser")
+    assert "أضيف 1" in page.select_one(".report").text
+    data = {"token": "wrong-wrong-wrong-wrong", "file": (io.BytesIO(b"t\n\nb"), "a.txt")}
+    r = writable.post("/ingest", data=data, content_type="multipart/form-data")
+    assert r.status_code == 401
+    assert writable.get("/api/stats").get_json()["articles"] == 1
+
+
+def test_ingest_page_is_absent_when_read_only(wc):
+    assert wc.get("/ingest").status_code == 404
