@@ -12,6 +12,9 @@ each body shuffled), then for each engine, in a fresh process:
   titles and descriptions, MIRACL questions), top 10 *with snippets*,
   in process, after one untimed warm-up pass over the first 300: p50, p95,
   p99 and mean latency in ms;
+* the same latencies in CPU time of the process (less sensitive to other
+  processes on a shared machine), and the engine alone (compiled query to
+  top 10 ids, no snippets);
 * the peak memory (max RSS) of the process.
 
 Lucene (``shared/bench/lucene``, ArabicAnalyzer + BM25) runs the same corpus
@@ -110,29 +113,45 @@ def run_engine(engine: str, corpus: Path, tsv: Path, home: Path) -> dict:
     sys.path.insert(0, str(ROOT))
     from index.api import Arshif
     shutil.rmtree(home, ignore_errors=True)
-    started = time.perf_counter()
+    started, cpu0 = time.perf_counter(), _cpu()
     with Arshif(home, engine=engine) as a:
         report = a.ingest([corpus])
-    took = time.perf_counter() - started
+    took, cpu = time.perf_counter() - started, _cpu() - cpu0
     n = report.added + report.updated + report.unchanged
     out = {"engine": engine, "docs": n, "ingest_s": round(took, 1), "docs_per_s": round(n / took),
-           "index_mb": None, "failures": len(report.failures)}
+           "docs_per_cpu_s": round(n / cpu), "index_mb": None, "failures": len(report.failures)}
     qs = [q for _, q in read_tsv(tsv)]
     with Arshif(home) as a:
         out["index_mb"] = round(a.engine.size_bytes() / 1e6, 1)
         for q in qs[:300]:
             a.search(q)
-        times, engine_times, zero = [], [], 0
+        times, cpu_times, engine_times, zero = [], [], [], 0
         for q in qs:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             r = a.search(q)
             times.append((time.perf_counter() - t0) * 1000)
+            cpu_times.append((time.process_time() - c0) * 1000)
             zero += not r.hits
+        from index.query import compile_query
+        for q in qs:  # the engine alone: compiled query → top 10 ids and scores
+            c = compile_query(q)
+            if c.query is not None:
+                t0 = time.perf_counter()
+                a.engine.search(c.query, c.filters, limit=10)
+                engine_times.append((time.perf_counter() - t0) * 1000)
     out.update({"p50_ms": round(pct(times, 50), 2), "p95_ms": round(pct(times, 95), 2),
                 "p99_ms": round(pct(times, 99), 2), "mean_ms": round(statistics.mean(times), 2),
-                "zero_hits": zero,
+                "cpu_p50_ms": round(pct(cpu_times, 50), 2), "cpu_p95_ms": round(pct(cpu_times, 95), 2),
+                "engine_p50_ms": round(pct(engine_times, 50), 2),
+                "engine_p95_ms": round(pct(engine_times, 95), 2), "zero_hits": zero,
                 "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)})
     return out
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (worker processes)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def mrr(engine: str, name: str, work: Path) -> float:
@@ -216,7 +235,8 @@ def in_subprocess(*extra) -> dict:
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-COLUMNS = ("engine", "docs", "docs_per_s", "index_mb", "p50_ms", "p95_ms", "p99_ms", "mean_ms", "max_rss_mb")
+COLUMNS = ("engine", "docs", "docs_per_s", "docs_per_cpu_s", "index_mb", "p50_ms", "p95_ms", "p99_ms",
+           "cpu_p50_ms", "cpu_p95_ms", "engine_p50_ms", "engine_p95_ms", "max_rss_mb")
 
 
 def table(rows: list[dict]) -> str:

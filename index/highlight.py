@@ -23,9 +23,14 @@ from dataclasses import dataclass
 
 from .analysis import analyzer
 from .analysis.normalize import INVISIBLES, MARKS
-from .analysis.tokenize import WORD
 from .query import MatchSet
 
+# The words of tokenize.WORD as one character class (faster); "_" separates
+# words there, so runs are split at it.
+WORD_RUN = re.compile(f"[\\w{MARKS}{INVISIBLES}]+")
+# How each word of the text matches the last query highlighted (a query's
+# MatchSet is not changed once compiled; snippets of its hits share the work).
+_last: tuple = (None, {})
 WORD_CHAR = re.compile(f"[^\\W_]|[{MARKS}{INVISIBLES}]")  # one character of a word (see tokenize.WORD)
 KIND_WEIGHT = {"exact": 3.0, "stem": 2.0, "root": 1.0}
 # A sentence runs to an end mark followed by a space (or the end), or to a line break.
@@ -94,14 +99,23 @@ def marks(text: str, matches: MatchSet) -> list[tuple[int, int, str]]:
     whole word (no word character on either side), which is exactly a token."""
     if not matches:
         return []
+    global _last
+    last_matches, kinds = _last
+    if last_matches is not matches:  # a new query: judge its words afresh
+        kinds = {}
+        _last = (matches, kinds)
     word = analyzer.word
     found = []
-    for surface in set(WORD.findall(text)):
-        a = word(surface)
-        if a.normalized:
-            kind = match_kind(a, matches)
+    for w in set(WORD_RUN.findall(text)):
+        for surface in (w.split("_") if "_" in w else (w,)):
+            try:
+                kind = kinds[surface]
+            except KeyError:
+                a = word(surface) if surface else None
+                kind = kinds[surface] = match_kind(a, matches) if a and a.normalized else None
             if kind:
                 found.append((surface, kind))
+    found = list(dict.fromkeys(found))
     out = []
     for surface, kind in found:
         n, i = len(surface), text.find(surface)

@@ -194,3 +194,18 @@ def test_a_big_whoosh_archive_is_advised_to_migrate(runner, tmp_path, corpus, mo
     with Arshif(tmp_path / "small", engine="whoosh") as a:
         a.ingest([corpus])
         assert a.engine_advice() is None
+
+
+@pytest.mark.parametrize("name", ["whoosh"])  # tantivy's bulk mode differs only by its own threads
+def test_bulk_indexing_in_several_processes_gives_the_same_index(tmp_path, corpus, libs, name, monkeypatch):
+    import index.indexer as indexer
+    monkeypatch.setattr(indexer, "BULK", 2)  # 5 articles count as a big batch: worker processes
+    monkeypatch.setattr(indexer, "BATCH", 2)
+    with Arshif(tmp_path / name, engine=name) as a:
+        a.ingest([corpus])
+        assert a.engine.count() == len(ARTICLES)
+        for q in QUERIES:
+            bulk = a.engine.search(compile_query(q).query, Filters(), limit=20)
+            one = libs[name].engine.search(compile_query(q).query, Filters(), limit=20)
+            assert bulk.total == one.total, q
+            assert dict(bulk.hits) == pytest.approx(dict(one.hits)), q
