@@ -228,9 +228,18 @@ class Arshif:
         if q is None:
             results.messages.append("the article has no words to compare")
         else:
-            exclude = [article_id] + [d["id"] for d in self._duplicates(article_id)]
-            q = ir.BoolQ(must=(q,), must_not=tuple(ir.TermQ("id", i) for i in exclude))
-            self._run(results, q, ir.Filters(), matches, snippets, collapse=True)
+            # The article and its duplicates are left out after ranking (the
+            # engines have no "by id" query): read that many more hits.
+            exclude = {article_id} | {d["id"] for d in self._duplicates(article_id)}
+            wanted = SearchResults(query=results.query, mode="stem", total=0, hits=[], offset=0,
+                                   limit=min(offset + limit + len(exclude), MAX_FETCH), sort="relevance")
+            self._run(wanted, q, ir.Filters(), matches, snippets=False, collapse=True)
+            kept = [h for h in wanted.hits if h.article.id not in exclude]
+            results.total = max(wanted.total - len(exclude & {h.article.id for h in wanted.hits}), 0)
+            for h in kept[offset:offset + limit]:
+                hit = self._hit(h.article, h.score, matches, snippets)
+                hit.also_in = h.also_in
+                results.hits.append(hit)
         results.took_ms = (time.perf_counter() - started) * 1000
         return results
 
@@ -308,6 +317,11 @@ class Arshif:
             value = getattr(filters, name)
             if not value or self.engine.count(None, ir.Filters(**{name: value})):
                 continue
+            if name == "source":  # "Reuters" → رويترز, as ingest names the outlet
+                canonical = self._aliases().canonical(value)
+                if canonical and canonical != value and self.engine.count(None, ir.Filters(source=canonical)):
+                    changes[name] = canonical
+                    continue
             wanted = normalize(value).strip()
             known = self.engine.facets(None, None).get(name, {})
             match = next((k for k in known if normalize(k).strip() == wanted), None)
@@ -316,6 +330,14 @@ class Arshif:
             else:
                 messages.append(f"no article has {name} {value!r}")
         return replace(filters, **changes) if changes else filters
+
+    def _aliases(self):
+        from archive.sources import SourceAliases
+        path = self.home / "aliases.json"
+        try:
+            return SourceAliases.load(path if path.exists() else None)
+        except ValueError:
+            return SourceAliases()
 
     @staticmethod
     def _hit(a: Article, score: float, matches, snippets: bool = True) -> Hit:
@@ -331,7 +353,7 @@ class Arshif:
 
     def highlighted(self, article: Article, query: str, mode: str = "all") -> dict:
         """The whole article with the query's matches marked (for an article page)."""
-        m = compile_query(query, mode).matches
+        m = compile_query(query, mode, lexicon=self.engine).matches
         return {
             "title": Snippet([segments(article.title, marks(article.title, m))]),
             "body": Snippet([segments(article.body, marks(article.body, m))]),

@@ -32,8 +32,9 @@ def more_like_this(article: Article, engine) -> tuple[ir.Query | None, MatchSet]
         return None, matches
     n = max(engine.count(), 1)
     scored = []
-    for stem, tf in counts.items():
-        df = engine.doc_frequency(field_name("body", "stem"), stem)
+    stems = list(counts)
+    for stem, df in zip(stems, engine.doc_frequencies(field_name("body", "stem"), stems)):
+        tf = counts[stem]
         if df <= 1 and n > 2:  # only in this article: nothing to share
             continue
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))

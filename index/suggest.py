@@ -1,13 +1,14 @@
 """"Did you mean": a common spelling for a query word the archive barely knows.
 
-A query word is *rare* when its light stem occurs in at most
+A query word is *rare* when it occurs, as typed (normalized), in at most
 :data:`RARE_DF` articles.  Its candidates are the normalized forms one edit
 away (a letter deleted, inserted, replaced, or two swapped): ``تهجر`` →
-``تهجير``.  Edits are tried on the word as typed (normalized) and on its
-stem, so ``بالتهجر`` still finds ``تهجير`` under its clitics.  A candidate
-is suggested when it is much more common than the word
-(:data:`MIN_RATIO` × and at least :data:`MIN_DF` articles).  Counts come
-from the engine's term statistics (:meth:`Engine.doc_frequency`), so the
+``تهجير``.  Edits are tried on the word as typed and on its light stem,
+so ``بالتهجر`` still finds ``تهجير`` under its clitics.  A candidate is
+suggested when its stem family is in at least :data:`MIN_DF` articles,
+:data:`MIN_RATIO` times the word's count, and more than the word's own
+stem family.  Counts come
+from the engine's term statistics (:meth:`Engine.doc_frequencies`), so the
 suggestion always names something the archive has.
 """
 from __future__ import annotations
@@ -20,12 +21,13 @@ RARE_DF = 2
 MIN_DF = 2
 MIN_RATIO = 5
 MIN_LETTERS = 3
+MAX_LETTERS = 15  # longer words are left alone (and would cost many lookups)
 ARABIC = "ءابتثجحخدذرزسشصضطظعغفقكلمنهويؤئ"
 LATIN = "abcdefghijklmnopqrstuvwxyz"
 
 
 class TermStats(Protocol):
-    def doc_frequency(self, field: str, term: str) -> int: ...
+    def doc_frequencies(self, field: str, terms: list[str]) -> list[int]: ...
 
 
 def edits(word: str) -> set[str]:
@@ -41,29 +43,40 @@ def edits(word: str) -> set[str]:
 
 
 def _df(stats: TermStats, view: str, term: str) -> int:
-    return stats.doc_frequency(f"body_{view}", term) + stats.doc_frequency(f"title_{view}", term)
+    """Articles with ``term`` in a view (the larger of the title and body counts)."""
+    return max(stats.doc_frequencies(f"body_{view}", [term])[0], stats.doc_frequencies(f"title_{view}", [term])[0])
+
+
+def _known(stats: TermStats, view: str, terms: list[str]) -> dict[str, int]:
+    """The terms that some article body has in ``view``, with their counts (one batch)."""
+    return {t: n for t, n in zip(terms, stats.doc_frequencies(f"body_{view}", terms)) if n}
 
 
 def correct(word: str, stats: TermStats) -> str | None:
-    """A much more common spelling of ``word`` (normalized), or None."""
+    """A much more common spelling of ``word`` (normalized), or None.
+
+    The word must be rare as typed; a candidate must exist as typed and its
+    stem family must be more common than the word's own (so a rare but
+    correct inflection of a common word is left alone)."""
     toks = analyzer.analyze(word)
     if len(toks) != 1 or toks[0].stop or len(toks[0].normalized) < MIN_LETTERS:
         return None
     t = toks[0]
-    if t.normalized.isdigit():
+    if t.normalized.isdigit() or len(t.normalized) > MAX_LETTERS:
         return None
-    word_df = _df(stats, "stem", t.stem)
+    word_df = _df(stats, "exact", t.normalized)
     if word_df > RARE_DF:
         return None
-    need = max(MIN_DF, MIN_RATIO * word_df)
+    need = max(MIN_DF, MIN_RATIO * word_df, _df(stats, "stem", t.stem) + 1)
     best, best_df = None, 0
-    for cand in edits(t.normalized):
-        df = _df(stats, "exact", cand)
+    for cand in _known(stats, "exact", sorted(edits(t.normalized))):
+        ct = analyzer.analyze(cand)
+        df = _df(stats, "stem", ct[0].stem) if len(ct) == 1 and not ct[0].stop else 0
         if df >= need and df > best_df:
             best, best_df = cand, df
-    if t.stem != t.normalized and t.stem in t.normalized:
-        for cand in edits(t.stem):
-            df = _df(stats, "stem", cand)
+    if best is None and t.stem != t.normalized and t.stem in t.normalized:
+        for cand, df in _known(stats, "stem", sorted(edits(t.stem))).items():
+            df = max(df, _df(stats, "stem", cand))
             if df >= need and df > best_df:
                 best, best_df = t.normalized.replace(t.stem, cand, 1), df
     return best

@@ -29,12 +29,12 @@ ARTICLES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def fx(tmp_path_factory):
+@pytest.fixture(scope="module", params=["whoosh", "tantivy"])
+def fx(tmp_path_factory, request):
     d = tmp_path_factory.mktemp("qlang")
     src = d / "articles.jsonl"
     src.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in ARTICLES), encoding="utf-8")
-    a = Arshif(d / "home")
+    a = Arshif(d / "home", engine=request.param)
     report = a.ingest([src])
     assert report.added == 5
     yield a
@@ -239,3 +239,9 @@ def test_compile_is_engine_independent_and_marks_terms():
     assert "بتهجير" in c.matches.exact and "تهجير" in c.matches.stem and "هجر" in c.matches.root
     assert "مخيم" in c.matches.stem
     assert "داعش" not in c.matches.exact  # excluded words are not highlighted
+
+
+def test_title_field_searches_titles_only(fx):
+    assert ids(fx.search("المهجرين")) >= {"a1", "a2"}
+    assert ids(fx.search("title:المهجرين", mode="exact")) == {"a2"}
+    assert ids(fx.search("عنوان:المهجرين", mode="exact")) == {"a2"}

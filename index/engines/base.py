@@ -140,8 +140,12 @@ class Engine(ABC):
         ``prefix``, most frequent first (the compiler's lexicon, for wildcards)."""
 
     @abstractmethod
+    def doc_frequencies(self, field: str, terms: list[str]) -> list[int]:
+        """How many documents have each of ``terms`` in the text field ``field``
+        (0 for an unknown term or field), for "did you mean" and "more like this"."""
+
     def doc_frequency(self, field: str, term: str) -> int:
-        """How many documents have ``term`` in the text field ``field`` (for "did you mean")."""
+        return self.doc_frequencies(field, [term])[0]
 
     @abstractmethod
     def size_bytes(self) -> int:

@@ -197,11 +197,12 @@ class TantivyEngine(Engine):
             return []
         return sorted(((t, int(n)) for t, n in out), key=lambda x: (-x[1], x[0]))
 
-    def doc_frequency(self, field: str, term: str) -> int:
+    def doc_frequencies(self, field: str, terms: list[str]) -> list[int]:
+        s = self._ix.searcher()
         try:
-            return int(self._ix.searcher().doc_freq(field, term))
-        except ValueError:
-            return 0
+            return [int(s.doc_freq(field, t)) for t in terms]
+        except ValueError:  # not a field of the schema
+            return [0] * len(terms)
 
     def size_bytes(self) -> int:
         return dir_size(self.path)

@@ -282,10 +282,12 @@ class WhooshEngine(Engine):
                for t in r.expand_prefix(field, prefix)]
         return sorted(out, key=lambda x: (-x[1], x[0]))
 
-    def doc_frequency(self, field: str, term: str) -> int:
+    def doc_frequencies(self, field: str, terms: list[str]) -> list[int]:
         with self.lock:
             r = self.searcher().reader()
-            return r.doc_frequency(field, term) if field in r.schema else 0
+            if field not in r.schema:
+                return [0] * len(terms)
+            return [r.doc_frequency(field, t) for t in terms]
 
     def size_bytes(self) -> int:
         return dir_size(self.path)
