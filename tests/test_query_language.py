@@ -74,6 +74,7 @@ def test_latin_operators_and_precedence():
     assert parse("(a OR b) AND c").node == Group(must=(Group(should=(Word("a"), Word("b"))), Word("c")))
     assert parse("a NOT b").node == Group(should=(Word("a"),), must_not=(Word("b"),))
     assert parse("+a -b c").node == Group(must=(Word("a"),), should=(Word("c"),), must_not=(Word("b"),))
+    assert parse("a -(b OR c)").node == Group(should=(Word("a"),), must_not=(Group(should=(Word("b"), Word("c"))),))
 
 
 def test_operators_with_nothing_to_join_are_words_with_a_message():
@@ -152,6 +153,8 @@ def test_boolean_forms(fx):
     assert ids(fx.search("مدبولي أو مدارس")) == {"a4", "a5"}
     assert ids(fx.search("(مدبولي OR مدارس) AND دمشق")) == {"a5"}
     assert ids(fx.search("-اليرموك source:الجزيرة")) == {"a1"}
+    assert ids(fx.search("اليرموك -(قصف OR مدارس)")) == set()
+    assert ids(fx.search("اليرموك -(قصف AND عنيف)")) == {"a5"}
 
 
 def test_filters_in_the_query_and_as_parameters(fx):
