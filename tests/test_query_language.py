@@ -248,3 +248,17 @@ def test_title_field_searches_titles_only(fx):
     assert ids(fx.search("المهجرين")) >= {"a1", "a2"}
     assert ids(fx.search("title:المهجرين", mode="exact")) == {"a2"}
     assert ids(fx.search("عنوان:المهجرين", mode="exact")) == {"a2"}
+
+
+def test_tiers_exact_then_stem_then_root_on_equal_articles(tmp_path):
+    rows = [{"id": "root", "title": "خبر", "body": "قصة المهجرين من البلدة القديمة"},
+            {"id": "stem", "title": "خبر", "body": "قصة بتهجير من البلدة القديمة"},
+            {"id": "exact", "title": "خبر", "body": "قصة تهجير من البلدة القديمة"}]
+    src = tmp_path / "tiers.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    with Arshif(tmp_path / "home") as a:
+        a.ingest([src])
+        assert ranked(a.search("تهجير")) == ["exact", "stem", "root"]
+        assert ranked(a.search("تهجير", mode="stem")) in (["exact", "stem"], ["stem", "exact"])
+        assert ranked(a.search("تهجير", mode="exact")) == ["exact"]
+        assert set(ranked(a.search("تهجير", mode="root"))) == {"exact", "stem", "root"}
