@@ -95,7 +95,7 @@ def ingest(store: Store, paths: Iterable, fmt: str | None = None,
         pending.clear()
 
     try:
-        for source in walk(paths):
+        for source in walk(paths, skip=store.path.parent):
             if isinstance(source, Failure):
                 fail(source)
                 continue

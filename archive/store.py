@@ -4,11 +4,12 @@ Tables:
 
 * ``articles`` – the current version of each article;
 * ``versions`` – every earlier version, so nothing stored is ever lost;
-* ``raw`` – the input each version was read from, so extraction can be re-run;
+* ``raw`` – the input each version was read from (zlib-compressed), so
+  extraction can be re-run (:meth:`Store.raw`);
 * ``changes`` – an append-only log (``seq``, article id) that indexes follow:
   an index remembers the last ``seq`` it applied and catches up from there,
   which is how it is brought back in line after a crash;
-* ``minhash`` and ``lsh`` – each article's MinHash signature and its band
+* ``minhash`` and ``lsh_bands`` – each article's MinHash signature and its band
   keys, to find near duplicates (:mod:`archive.dedup`).
 
 Duplicates: ``articles.body_key`` is the hash of the normalized body.  An
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -66,7 +68,8 @@ CREATE TABLE IF NOT EXISTS changes (
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS minhash (id TEXT PRIMARY KEY, sig BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS lsh (key INTEGER NOT NULL, id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS lsh_bands (key INTEGER NOT NULL, id TEXT NOT NULL,
+                                      PRIMARY KEY (key, id)) WITHOUT ROWID;
 """
 
 # Columns added after the first release: (table, column, type).
@@ -77,8 +80,6 @@ INDEXES = """
 CREATE INDEX IF NOT EXISTS articles_body_key ON articles(body_key);
 CREATE INDEX IF NOT EXISTS articles_dup_group ON articles(dup_group);
 CREATE INDEX IF NOT EXISTS articles_canonical ON articles(canonical_id);
-CREATE INDEX IF NOT EXISTS lsh_key ON lsh(key);
-CREATE INDEX IF NOT EXISTS lsh_id ON lsh(id);
 """
 
 ARTICLE_COLUMNS = "id, title, body, date, source, url, category, author, dup_group, canonical_id"
@@ -112,6 +113,17 @@ class Store:
                 if column not in have:
                     db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
             db.executescript(INDEXES)
+            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'lsh'").fetchone():
+                # an earlier layout (a rowid table and two indexes): rebuild from the signatures
+                db.execute("BEGIN IMMEDIATE")
+                if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'lsh'").fetchone():
+                    db.execute("ROLLBACK")  # another process migrated it meanwhile
+                    return
+                for doc_id, sig in db.execute("SELECT id, sig FROM minhash").fetchall():
+                    db.executemany("INSERT OR IGNORE INTO lsh_bands VALUES (?, ?)",
+                                   [(k, doc_id) for k in dedup.band_keys(sig)])
+                db.execute("DROP TABLE lsh")
+                db.execute("COMMIT")
         finally:
             db.close()
 
@@ -192,7 +204,8 @@ class Store:
         group, near = self._group(article.id, sig, canonical, fresh=row is None)
         if record.raw is not None:
             db.execute("INSERT OR REPLACE INTO raw VALUES (?,?,?,?)",
-                       (article.id, version, record.origin, record.raw))
+                       (article.id, version, record.origin,
+                        zlib.compress(record.raw.encode("utf-8"), 6)))
         db.execute("INSERT INTO changes (id) VALUES (?)", (article.id,))
         article.canonical_id, article.dup_group = canonical, group
         return PutResult(status, article, near)
@@ -226,22 +239,26 @@ class Store:
         Returns (the group id or None, whether it joined as a near duplicate)."""
         db = self.db
         if not fresh:
-            db.execute("DELETE FROM lsh WHERE id = ?", (article_id,))
-            db.execute("DELETE FROM minhash WHERE id = ?", (article_id,))
+            old = db.execute("SELECT sig FROM minhash WHERE id = ?", (article_id,)).fetchone()
+            if old:
+                db.executemany("DELETE FROM lsh_bands WHERE key = ? AND id = ?",
+                               [(k, article_id) for k in dedup.band_keys(old[0])])
+                db.execute("DELETE FROM minhash WHERE id = ?", (article_id,))
         if canonical:
             return self._join(article_id, canonical), False
         if sig is None:
             return None, False
         keys = dedup.band_keys(sig)
-        q = (f"SELECT DISTINCT m.id, m.sig FROM lsh JOIN minhash m ON m.id = lsh.id"
-             f" WHERE lsh.key IN ({','.join('?' * len(keys))}) AND lsh.id != ?")
+        q = (f"SELECT DISTINCT m.id, m.sig FROM lsh_bands b JOIN minhash m ON m.id = b.id"
+             f" WHERE b.key IN ({','.join('?' * len(keys))}) AND b.id != ?")
         best, best_sim = None, 0.0
         for other, other_sig in db.execute(q, (*keys, article_id)):
             sim = dedup.similarity(sig, other_sig)
             if sim > best_sim or (sim == best_sim and best is not None and other < best):
                 best, best_sim = other, sim
         db.execute("INSERT INTO minhash VALUES (?, ?)", (article_id, sig))
-        db.executemany("INSERT INTO lsh VALUES (?, ?)", [(k, article_id) for k in keys])
+        db.executemany("INSERT OR IGNORE INTO lsh_bands VALUES (?, ?)",
+                       [(k, article_id) for k in keys])
         if best is not None and best_sim >= dedup.NEAR_THRESHOLD:
             return self._join(article_id, best), True
         return None, False
@@ -281,7 +298,10 @@ class Store:
         q = "SELECT content FROM raw WHERE id = ?" + (" AND version = ?" if version else "")
         row = self.db.execute(q + " ORDER BY version DESC LIMIT 1",
                               (article_id, version) if version else (article_id,)).fetchone()
-        return row[0] if row else None
+        if not row:
+            return None
+        content = row[0]  # zlib-compressed UTF-8 (archives from before: plain text)
+        return zlib.decompress(content).decode("utf-8") if isinstance(content, bytes) else content
 
     def duplicates_of(self, article_id: str) -> list[dict]:
         """The other articles telling the same story, first archived first.

@@ -127,3 +127,21 @@ def test_text_without_id_gets_a_stable_id(src, home):
                                encoding="utf-8")
     r = run(home, src / "a.txt")
     assert set(articles(home)) == first and "unchanged 1" in r.output
+
+
+def test_earlier_lsh_layout_is_migrated_and_near_duplicates_still_found(src, home):
+    import sqlite3
+
+    write_jsonl(src / "a.jsonl", [{"id": "m1", "title": "أولى", "body": STORY}])
+    run(home, src / "a.jsonl")
+    db = sqlite3.connect(home / "archive.sqlite3")
+    db.execute("DELETE FROM lsh_bands")
+    db.execute("CREATE TABLE lsh (key INTEGER NOT NULL, id TEXT NOT NULL)")
+    db.commit()
+    db.close()
+    write_jsonl(src / "b.jsonl", [{"id": "m2", "title": "معدلة", "body": edited(STORY)}])
+    r = run(home, src / "b.jsonl")
+    assert "1 grouped with near-duplicates" in r.output
+    db = sqlite3.connect(home / "archive.sqlite3")
+    assert db.execute("SELECT 1 FROM sqlite_master WHERE name = 'lsh'").fetchone() is None
+    db.close()

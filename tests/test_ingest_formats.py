@@ -207,3 +207,12 @@ def test_cli_knows_every_input_format():
     import cli
     from archive.readers import FORMATS
     assert cli.INPUT_FORMATS == FORMATS
+
+
+def test_a_folder_containing_the_archive_home_skips_the_home(tmp_path):
+    (tmp_path / "a.txt").write_text("خبر\n" + paragraph(1), encoding="utf-8")
+    home = tmp_path / "arshif"
+    run(home, tmp_path / "a.txt")
+    r = run(home, tmp_path)  # the home (archive.sqlite3, index/) is inside tmp_path
+    assert r.exit_code == 0, r.output
+    assert "unchanged 1" in r.output and "failed 0" in r.output

@@ -92,17 +92,27 @@ def stdin_source() -> Source:
     return Source("<stdin>", lambda: sys.stdin.buffer)
 
 
-def walk(paths) -> Iterator[Source | Failure]:
-    """Expand files, directories (recursively, sorted) and ``-`` into sources."""
+def walk(paths, skip: Path | None = None) -> Iterator[Source | Failure]:
+    """Expand files, directories (recursively, sorted) and ``-`` into sources.
+
+    Inside a directory, hidden files and anything under ``skip`` (the archive's
+    own home, should a user ingest a folder that contains it) are left out."""
+    skip = Path(skip).resolve() if skip else None
     for p in paths:
         if str(p) == STDIN:
             yield stdin_source()
             continue
         p = Path(p)
         if p.is_dir():
+            root = p.resolve()
+            # a folder given inside the home is read; a folder containing it skips it
+            skip_here = skip if skip and skip != root and skip not in root.parents else None
             for f in sorted(p.rglob("*")):
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts):
-                    yield file_source(f)
+                if not f.is_file() or any(part.startswith(".") for part in f.relative_to(p).parts):
+                    continue
+                if skip_here and skip_here in f.resolve().parents:
+                    continue
+                yield file_source(f)
         elif p.is_file():
             yield file_source(p)
         else:
