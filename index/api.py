@@ -372,6 +372,10 @@ class Arshif:
     def analyze(text: str) -> list[Token]:
         return analyzer.analyze(text)
 
+    def count(self) -> int:
+        """How many articles the archive holds (cheap; :meth:`stats` tells more)."""
+        return self.store.count()
+
     def stats(self) -> dict:
         return {**self.store.stats(), "engine": self.state.engine_name,
                 "indexed": self.engine.count(), "index_bytes": self.engine.size_bytes(),
