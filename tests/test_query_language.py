@@ -262,3 +262,11 @@ def test_tiers_exact_then_stem_then_root_on_equal_articles(tmp_path):
         assert ranked(a.search("تهجير", mode="stem")) in (["exact", "stem"], ["stem", "exact"])
         assert ranked(a.search("تهجير", mode="exact")) == ["exact"]
         assert set(ranked(a.search("تهجير", mode="root"))) == {"exact", "stem", "root"}
+
+
+def test_wildcards_per_query_are_capped(fx):
+    from index.query.compiler import MAX_WILDCARDS
+    q = " ".join(["مخي*"] * (MAX_WILDCARDS + 3))
+    res = fx.search(q)
+    assert ids(res) >= {"a3"}
+    assert sum("wildcards are expanded" in m for m in res.messages) == 1
