@@ -141,6 +141,23 @@ def test_unexpected_errors_are_one_line_unless_debug(runner, own_home):
     assert "Traceback" in r.stderr
 
 
+def test_an_index_from_an_older_version_gets_advice_not_a_traceback(runner, own_home):
+    import shutil
+
+    from whoosh import fields, index
+    whoosh_dir = own_home / "index" / "whoosh"
+    shutil.rmtree(whoosh_dir)
+    whoosh_dir.mkdir()
+    index.create_in(whoosh_dir, fields.Schema(id=fields.ID(stored=True, unique=True))).close()
+    (own_home / "index" / "state.json").write_text('{"engine": "whoosh", "seq": 0}')
+    r = runner.invoke(main, ["--home", str(own_home), "search", "تهجير"])
+    assert r.exit_code == 2
+    one_line_error(r, f"the index in {own_home / 'index'} cannot be used", "arshif reindex")
+    shutil.rmtree(own_home / "index")
+    r = runner.invoke(main, ["--home", str(own_home), "reindex"])
+    assert r.exit_code == 0 and "indexed 5 articles" in r.stdout
+
+
 def test_a_corrupt_archive_is_reported_not_raised(runner, tmp_path):
     home = tmp_path / "bad"
     home.mkdir()
@@ -267,6 +284,14 @@ def test_bidi_reorders_and_shapes_only_text(run):
     assert not PRESENTATION.search(run("search", "تهجير", "--bidi", "-f", "tsv").stdout)
 
 
+def test_pager_is_never_used_in_a_pipe(run, monkeypatch):
+    import click as click_module
+    calls = []
+    monkeypatch.setattr(click_module, "echo_via_pager", lambda *a, **k: calls.append(a))
+    r = run("search", "قوات", "--pager", "-n", "50", env={"LINES": "5"})
+    assert r.exit_code == 0 and not calls and "1. " in r.stdout
+
+
 def test_messages_go_to_stderr(run):
     r = run("search", "+", "-f", "json")
     assert r.exit_code == 1
@@ -341,6 +366,9 @@ def test_show_highlight_history_several_and_missing(run, cli_ids):
     marked = run("show", aid, "--highlight", "تهجير").stdout
     assert "[تهجير]" in marked
     assert "\x1b[31m\x1b[1mتهجير" in run("show", aid, "--highlight", "تهجير", "--color").stdout
+    rooted = run("show", aid, "--highlight", "مهجرين", "--mode", "root").stdout
+    exact_only = run("show", aid, "--highlight", "مهجرين", "--mode", "exact").stdout
+    assert "<تهجير>" in rooted and "<تهجير>" not in exact_only
     h = json.loads(run("show", aid, "--history", "-f", "json").stdout)
     assert h["history"][-1]["version"] >= 1
     assert "history" in run("show", aid, "--history").stdout
