@@ -148,7 +148,15 @@ class Settings:
         api, home = _api(), self.home
         if not create and not api.archive_exists(home):
             raise CliError(f"no archive at {home}: run `arshif ingest PATH` first")
-        return api.Arshif(home, create=create)
+        try:
+            return api.Arshif(home, create=create)
+        except Exception as e:
+            if not type(e).__module__.startswith(("whoosh", "tantivy")):
+                raise
+            # the index (derived from the archive, rebuildable) cannot be read or updated
+            raise CliError(f"the index in {home / 'index'} cannot be used ({type(e).__name__}: {e}); "
+                           f"if an older version built it, delete that directory and run "
+                           f"`arshif reindex` (the archive itself is kept)") from e
 
 
 Context = Settings  # the name this object had before
