@@ -64,6 +64,22 @@ def test_verb_conjugations_share_a_stem():
     assert len({stem(w) for w in "يعلم تعلمون سيعلمون علموا".split()}) == 1
 
 
+def test_weak_verbs_meet_their_past_tense():
+    assert stem("يقول") == stem("قال") == stem("قالت") == stem("يقولون")
+    assert stem("يريد") == stem("أراد") and root("يريد") == "رود"
+    assert stem("يجد") == stem("وجد")
+
+
+def test_hamza_seat_changes_do_not_split_a_word():
+    assert stem("زملاؤهم") == stem("زملائهم") == stem("الزملاء")
+    assert stem("المسؤولين") == stem("مسئول")
+
+
+def test_broken_plurals_keep_their_stem_and_share_the_root():
+    assert stem("أعمال") != stem("عمل") and root("أعمال") == root("عمل") == "عمل"
+    assert stem("الزيارات") == stem("زيارة")  # a sound plural joins its singular
+
+
 def test_roots_fold_hamza_like_the_usual_convention():
     assert root("الأمن") == "ءمن"
 

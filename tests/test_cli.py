@@ -267,6 +267,14 @@ def test_bidi_reorders_and_shapes_only_text(run):
     assert not PRESENTATION.search(run("search", "تهجير", "--bidi", "-f", "tsv").stdout)
 
 
+def test_pager_is_never_used_in_a_pipe(run, monkeypatch):
+    import click as click_module
+    calls = []
+    monkeypatch.setattr(click_module, "echo_via_pager", lambda *a, **k: calls.append(a))
+    r = run("search", "قوات", "--pager", "-n", "50", env={"LINES": "5"})
+    assert r.exit_code == 0 and not calls and "1. " in r.stdout
+
+
 def test_messages_go_to_stderr(run):
     r = run("search", "+", "-f", "json")
     assert r.exit_code == 1
@@ -341,6 +349,9 @@ def test_show_highlight_history_several_and_missing(run, cli_ids):
     marked = run("show", aid, "--highlight", "تهجير").stdout
     assert "[تهجير]" in marked
     assert "\x1b[31m\x1b[1mتهجير" in run("show", aid, "--highlight", "تهجير", "--color").stdout
+    rooted = run("show", aid, "--highlight", "مهجرين", "--mode", "root").stdout
+    exact_only = run("show", aid, "--highlight", "مهجرين", "--mode", "exact").stdout
+    assert "<تهجير>" in rooted and "<تهجير>" not in exact_only
     h = json.loads(run("show", aid, "--history", "-f", "json").stdout)
     assert h["history"][-1]["version"] >= 1
     assert "history" in run("show", aid, "--history").stdout

@@ -32,6 +32,6 @@ VIEWS = ("exact", "stem", "root")
 
 #: Bump whenever normalization, tokenization, stems or roots change: indexes
 #: record it, and one built with another version is rebuilt on the next sync.
-ANALYSIS_VERSION = 4
+ANALYSIS_VERSION = 5
 
 __all__ = ["ANALYSIS_VERSION", "Analyzer", "Token", "WordAnalysis", "analyzer", "normalize", "VIEWS"]

@@ -149,7 +149,7 @@ def _build() -> tuple[dict, dict, dict]:
     for form, entries in verbs.items():
         if form.startswith("ا") and len(form) == 4 and form[1:] in verbs:
             base = verbs[form[1:]][0]
-            verbs[form] = tuple(Entry(base.lemma, base.root or e.root, e.flags)
+            verbs[form] = tuple(Entry(base.lemma, e.root or base.root, e.flags)
                                 for e in entries)
     # A relative adjective (nisba) listed with itself as root takes the
     # root of its base noun: قمري → قمر، اسلامي → اسلام → سلم.

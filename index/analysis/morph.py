@@ -137,7 +137,7 @@ def analyze(word: str, hamza: bool = False) -> tuple[str, str] | None:
     word = word.translate(lx.KEY)
     n = len(word)
     best = None  # (core length, -affix pieces, freq, stem, root)
-    vbest = None  # best imperfect-verb reading: (core length, freq, lemma, root)
+    vbest = None  # best imperfect-verb reading: ((core length, freq, weak root ok), lemma, root, weak?)
     pres = [word[:i] for i in range(0, min(_MAXPRE, n - MIN_CORE) + 1)]
     sufs = [word[n - j:] if j else "" for j in range(0, min(_MAXSUF, n - MIN_CORE) + 1)]
     for pre in pres:
@@ -156,8 +156,9 @@ def analyze(word: str, hamza: bool = False) -> tuple[str, str] | None:
                     # يجد، يصلون، تدل، يبكون
                     for e in _weak_verb(core):
                         f = lx.frequency(e.lemma)
-                        if vbest is None or (2, f) > vbest[:2]:
-                            vbest = (2, f, e.lemma, e.root)
+                        key = (2, f, True)
+                        if vbest is None or key > vbest[0]:
+                            vbest = (key, e.lemma, e.root, True)
                 continue
             cands = []
             if article is not None and suf in NOUN_SUFFIXES:
@@ -183,18 +184,26 @@ def analyze(word: str, hamza: bool = False) -> tuple[str, str] | None:
                 if best is None or key > best:
                     best = key
             if vimpf and not article and len(core) >= 3 and suf in VERB_SUFFIX_IMPF:
-                for e in lx.VERBS.get(core, ()) + _weak_verb(core):
-                    f = lx.frequency(e.lemma)
-                    if vbest is None or (len(core), f) > vbest[:2]:
-                        vbest = (len(core), f, e.lemma, e.root)
+                direct = lx.VERBS.get(core, ())
+                for e in direct + _weak_verb(core):
+                    weak = e not in direct
+                    # A hollow reading (يقول → قال) has the root's weak letter
+                    # in the middle (قول), not ردد for يريد → راد.
+                    key = (len(core), lx.frequency(e.lemma), not weak or e.root[1:2] in ("و", "ي"))
+                    if vbest is None or key > vbest[0]:
+                        vbest = (key, e.lemma, e.root, weak)
     if best is None:
         if vbest is None:
             return None
-        best = (vbest[0], 0, vbest[1], vbest[2], False, True, vbest[3], lx.VERB)
+        best = (vbest[0][0], 0, vbest[0][1], vbest[1], False, True, vbest[2], lx.VERB)
     lemma, root = best[3], best[6]
-    if (vbest is not None and vbest[0] == best[0] - 1
-            and vbest[1] >= RATIO * max(best[2], 1)):
-        lemma, root = vbest[2], vbest[3]
+    # A verb reading one letter shorter (تعلمون → علم, not the masdar تعلم),
+    # or as long but through a weak letter (يقول → قال, not قوّل), wins when
+    # its lemma is much more common.
+    if (vbest is not None and vbest[1] != lemma
+            and (vbest[0][0] == best[0] - 1 or (vbest[3] and vbest[0][0] == best[0]))
+            and vbest[0][1] >= RATIO * max(best[2], 1)):
+        lemma, root = vbest[1], vbest[2]
     stem = _lemma_stem(lemma, root)
     if best[7] & lx.PROPER and lemma == best[3]:
         root = stem  # a name is its own root: لبنان is not لبن

@@ -203,7 +203,7 @@ def test_widget_and_iframe_on_a_page_from_another_port(page, arshif_url, host_se
     widget.locator("button").click()
     hits = widget.locator("li.hit")
     expect(hits).to_have_count(3)
-    expect(widget.locator(".status")).to_have_text("6 نتيجة")
+    expect(widget.locator(".status")).to_have_text("6 نتائج")
     expect(widget.locator("li.hit mark").first).to_be_visible()
     href = widget.locator("li.hit h3 a").first.get_attribute("href")
     assert href.startswith(arshif_url + "/articles/")
@@ -212,6 +212,11 @@ def test_widget_and_iframe_on_a_page_from_another_port(page, arshif_url, host_se
     expect(frame.locator("li.hit")).to_have_count(2)
     expect(frame.locator("li.hit mark").first).to_be_visible()
     shot(page, "widget-host-page")
+    widget.locator("input[name=q]").fill("تهجر")  # a typo: the widget offers the fix
+    widget.locator("button").click()
+    widget.locator(".did-you-mean a").click()
+    expect(widget.locator("input[name=q]")).to_have_value("تهجير")
+    expect(widget.locator(".status")).to_have_text("6 نتائج")
     assert page.problems == []
 
 

@@ -33,6 +33,7 @@ def test_search_shows_highlighted_hits_with_count_and_time(wc):
     page = soup(wc.get("/", query_string={"q": "تهجير"}))
     assert page.select_one(".count .total").text == "6"
     assert re.search(r"\(\d+ ms\)", page.select_one(".count").text)
+    assert "6 نتائج" in page.select_one(".count").text  # Arabic number agreement
     hits = page.select("li.hit")
     assert len(hits) == 6
     for h in hits:

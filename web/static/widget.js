@@ -34,6 +34,11 @@
     return frag;
   }
 
+  // Arabic number agreement: 1 نتيجة، 2 نتيجتان، 3–10 نتائج، 11+ نتيجة
+  function results(n) {
+    return n === 2 ? "نتيجتان" : (n % 100 >= 3 && n % 100 <= 10 ? "نتائج" : "نتيجة");
+  }
+
   function mount(host) {
     if (host.shadowRoot || host.getAttribute("data-arshif-mounted")) return;
     host.setAttribute("data-arshif-mounted", "1");
@@ -72,7 +77,19 @@
     });
 
     function render(q, data) {
-      status.textContent = data.total === 0 ? "لا توجد نتائج لـ «" + q + "»." : data.total + " نتيجة";
+      status.textContent = data.total === 0 ? "لا توجد نتائج لـ «" + q + "»." : data.total + " " + results(data.total);
+      if (data.did_you_mean) {
+        var dym = el("p", { "class": "did-you-mean" }, "هل تقصد: ");
+        var fix = el("a", { href: "#", dir: "auto" }, data.did_you_mean);
+        fix.addEventListener("click", function (e) {
+          e.preventDefault();
+          input.value = data.did_you_mean;
+          form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit", { cancelable: true }));
+        });
+        dym.appendChild(fix);
+        dym.appendChild(document.createTextNode("؟"));
+        list.appendChild(dym);
+      }
       data.hits.forEach(function (h) {
         var li = el("li", { "class": "hit" });
         var a = el("a", { href: base + "articles/" + encodeURIComponent(h.id) + "?q=" + encodeURIComponent(q), target: "_blank", rel: "noopener", dir: "auto" }, h.title);
