@@ -6,7 +6,7 @@ PORT   ?= 8000
 HOST   ?= 127.0.0.1
 ARTICLES ?=
 
-.PHONY: run test install browser bench bench-analysis bench-cli bench-quality bench-ingest clean
+.PHONY: run test install browser bench bench-analysis bench-cli bench-quality bench-ingest bench-web bench-scale clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,10 +52,18 @@ bench-cli: $(VENV)/.installed
 bench-quality: $(VENV)/.installed
 	$(PY) bench/quality.py
 
-bench: bench-analysis bench-cli bench-quality bench-ingest
+bench: bench-analysis bench-cli bench-quality bench-ingest bench-web bench-scale
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
 
 bench-ingest: $(VENV)/.bench-installed
 	$(PY) bench/ingest.py
+
+bench-web: $(VENV)/.installed
+	$(PY) bench/web.py
+
+# Both engines and Lucene at several archive sizes (slow: about an hour at 72,716 articles).
+SCALE_SIZES ?= 10000 72716
+bench-scale: $(VENV)/.installed
+	$(PY) bench/scale.py --sizes $(SCALE_SIZES) --quality

@@ -148,7 +148,15 @@ class Settings:
         api, home = _api(), self.home
         if not create and not api.archive_exists(home):
             raise CliError(f"no archive at {home}: run `arshif ingest PATH` first")
-        return api.Arshif(home, create=create)
+        try:
+            return api.Arshif(home, create=create)
+        except Exception as e:
+            if not type(e).__module__.startswith(("whoosh", "tantivy")):
+                raise
+            # the index (derived from the archive, rebuildable) cannot be read or updated
+            raise CliError(f"the index in {home / 'index'} cannot be used ({type(e).__name__}: {e}); "
+                           f"if an older version built it, delete that directory and run "
+                           f"`arshif reindex` (the archive itself is kept)") from e
 
 
 Context = Settings  # the name this object had before
@@ -203,6 +211,8 @@ class ArshifGroup(click.Group):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         argv = list(sys.argv[1:] if args is None else args)
+        if args is None:
+            _utf8_streams()
         if not standalone_mode:
             return super().main(argv, prog_name, complete_var, False, **extra)
         debug = "--debug" in argv or env_flag("ARSHIF_DEBUG")
@@ -236,6 +246,28 @@ class ArshifGroup(click.Group):
                 _error_line(f"unexpected {type(e).__name__}: {e} (run with --debug for details)")
             sys.exit(EXIT_USAGE)
         sys.exit(rv if isinstance(rv, int) else EXIT_OK)
+
+
+def _typed(text: str | None) -> str | None:
+    """Text as typed (a query, not a path): under a non-UTF-8 locale (LANG=C without
+    coercion) Python decodes the UTF-8 bytes of Arabic words as surrogate escapes."""
+    if not text:
+        return text
+    try:
+        return text.encode(sys.getfilesystemencoding(), "surrogateescape").decode("utf-8")
+    except (UnicodeError, LookupError):
+        return text
+
+
+def _utf8_streams() -> None:
+    """Write UTF-8 even when the locale says ASCII or Latin-1 (rather than fail on Arabic)."""
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        enc = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if enc and not enc.startswith("utf") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(encoding="utf-8")
+            except (ValueError, OSError):
+                pass
 
 
 def _is_library_error(e: Exception) -> bool:
@@ -477,6 +509,7 @@ def ingest(obj: Settings, paths, fmt, field_map, date, source, category, aliases
         with progress(unit="articles", desc="ingest", enabled=show_progress) as bar, \
                 obj.open(create=True) as a:
             report = a.ingest(paths, options=options, on_record=lambda status: bar.update(1))
+            advice = a.engine_advice()
     except KeyboardInterrupt:
         _error_line(interrupted_msg)
         sys.exit(EXIT_INTERRUPTED)
@@ -492,6 +525,8 @@ def ingest(obj: Settings, paths, fmt, field_map, date, source, category, aliases
         click.echo(dumps(report.to_dict(), indent=2))
     else:
         click.echo(report.summary())
+    if advice:
+        click.echo(f"note: {advice}", err=True)
     sys.exit(EXIT_INTERRUPTED if report.interrupted else 1 if report.failed else EXIT_OK)
 
 
@@ -568,7 +603,9 @@ def search(obj: Settings, query, limit, offset, mode, sort, source, category, si
     params = dict(mode=mode, limit=limit, offset=offset, sort=sort, source=source,
                   category=category, since=since, until=until)
     params.update(facets=facets, collapse=collapse)
-    text = " ".join(query).strip()
+    text = _typed(" ".join(query).strip())
+    source, category = _typed(source), _typed(category)
+    params.update(source=source, category=category)
     if batch is not None:
         if text:
             raise click.UsageError("give either QUERY or --batch FILE, not both")
@@ -646,7 +683,7 @@ def show(obj: Settings, article_ids, history, query, mode, fmt, as_json):
                 missing.append(aid)
                 continue
             versions = a.history(aid) if history or fmt in ("json", "jsonl") else None
-            marked = a.highlighted(art, query, mode) if query else None
+            marked = a.highlighted(art, _typed(query), mode) if query else None
             found.append((art, versions, marked))
     for aid in missing:
         _error_line(f"no article with id {aid!r}")
@@ -730,8 +767,7 @@ def analyze(obj: Settings, text, fmt, as_json):
       echo "وقالت المفوضية" | arshif analyze - --format tsv
     """
     fmt = "json" if as_json else fmt
-    if text == "-":
-        text = sys.stdin.read()
+    text = sys.stdin.read() if text == "-" else _typed(text)
     tokens = [{k: v for k, v in t.to_dict().items() if k != "pos"} for t in _api().Arshif.analyze(text)]
     screen = obj.screen(data=fmt != "text")
     columns = ["surface", "normalized", "stem", "root", "stop", "start", "end"]
@@ -864,8 +900,8 @@ def export(obj: Settings, query, output, mode, source, category, since, until, f
     """
     _reject_unknown_options(query)
     fmt = "json" if as_json else fmt
-    text = " ".join(query).strip()
-    filters = dict(source=source, category=category, since=since, until=until)
+    text = _typed(" ".join(query).strip())
+    filters = dict(source=_typed(source), category=_typed(category), since=since, until=until)
     to_file = output != "-"
     out = open(output, "w", encoding="utf-8", newline="") if to_file \
         else sys.stdout

@@ -24,9 +24,9 @@ import re
 import struct
 import unicodedata
 import zlib
+from functools import cache
 
 import numpy as np
-from datasketch import MinHash
 
 MIN_WORDS = 10  # for exact duplicates
 MIN_SHINGLE_WORDS = 25  # for near duplicates
@@ -38,8 +38,16 @@ NEAR_THRESHOLD = 0.7
 _MARKS = re.compile("[\u064B-\u065F\u0670\u0640]")
 _FOLD = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ة", "ه"))
 _NON_WORD = re.compile(r"[\W_]+")
-_SEED_MINHASH = MinHash(num_perm=NUM_PERM, seed=1)
-_PERMUTATIONS, _SCHEME = _SEED_MINHASH.permutations, _SEED_MINHASH.scheme
+
+
+@cache
+def _minhash():
+    """datasketch's MinHash and the fixed permutations, loaded on first use: importing
+    datasketch pulls in scipy (seconds), which searching never needs."""
+    from datasketch import MinHash
+    seed = MinHash(num_perm=NUM_PERM, seed=1)
+    return MinHash, seed.permutations, seed.scheme
+
 _MASK = np.uint64(0xFFFFFFFF)
 
 
@@ -79,8 +87,8 @@ def signature(body: str, normalized: str | None = None) -> bytes | None:
     words = (normalize(body) if normalized is None else normalized).split()
     if len(words) < MIN_SHINGLE_WORDS:
         return None
-    m = MinHash(num_perm=NUM_PERM, hashfunc=_identity, permutations=_PERMUTATIONS,
-                scheme=_SCHEME)
+    minhash, permutations, scheme = _minhash()
+    m = minhash(num_perm=NUM_PERM, hashfunc=_identity, permutations=permutations, scheme=scheme)
     m.update_batch(_shingle_hashes(words))
     return np.asarray(m.hashvalues, dtype="<u4").tobytes()
 

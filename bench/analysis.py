@@ -281,15 +281,18 @@ def rate(fn: Callable[[str], object], words: list[str]) -> float:
 
 def arshif_speed(texts: list[str]) -> tuple[float, float, int]:
     """Whole analysis (tokenize, normalize, stem, root, stop) of news text:
-    cold (a new analyzer, empty word cache) and warm (same texts again)."""
+    cold (a new analyzer, empty word cache) and warm (the same texts again,
+    best of three passes)."""
     from index.analysis.analyzer import Analyzer
     a = Analyzer()
     t = time.process_time()
     n = sum(len(a.analyze(x)) for x in texts)
     cold = n / (time.process_time() - t)
-    t = time.process_time()
-    n = sum(len(a.analyze(x)) for x in texts)
-    warm = n / (time.process_time() - t)
+    warm = 0.0
+    for _ in range(3):  # best of three warm passes: the machine is shared
+        t = time.process_time()
+        n = sum(len(a.analyze(x)) for x in texts)
+        warm = max(warm, n / (time.process_time() - t))
     return cold, warm, n
 
 

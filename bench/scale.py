@@ -12,11 +12,15 @@ each body shuffled), then for each engine, in a fresh process:
   titles and descriptions, MIRACL questions), top 10 *with snippets*,
   in process, after one untimed warm-up pass over the first 300: p50, p95,
   p99 and mean latency in ms;
+* the same latencies in CPU time of the process (less sensitive to other
+  processes on a shared machine), and the engine alone (compiled query to
+  top 10 ids, no snippets);
 * the peak memory (max RSS) of the process.
 
 Lucene (``shared/bench/lucene``, ArabicAnalyzer + BM25) runs the same corpus
 and queries (top 10, ids only).  With ``--quality`` the script also gives
-MRR@10 on ARCD and XQuAD-ar for each engine.
+MRR@10 on ARCD and XQuAD-ar for each engine, and for Whoosh's own
+matchers and BM25F on the same queries (``whoosh-classic``, the "before").
 
     python bench/scale.py --sizes 10000 72716 [--engines whoosh tantivy lucene] [--quality]
 
@@ -109,29 +113,45 @@ def run_engine(engine: str, corpus: Path, tsv: Path, home: Path) -> dict:
     sys.path.insert(0, str(ROOT))
     from index.api import Arshif
     shutil.rmtree(home, ignore_errors=True)
-    started = time.perf_counter()
+    started, cpu0 = time.perf_counter(), _cpu()
     with Arshif(home, engine=engine) as a:
         report = a.ingest([corpus])
-    took = time.perf_counter() - started
+    took, cpu = time.perf_counter() - started, _cpu() - cpu0
     n = report.added + report.updated + report.unchanged
     out = {"engine": engine, "docs": n, "ingest_s": round(took, 1), "docs_per_s": round(n / took),
-           "index_mb": None, "failures": len(report.failures)}
+           "docs_per_cpu_s": round(n / cpu), "index_mb": None, "failures": len(report.failures)}
     qs = [q for _, q in read_tsv(tsv)]
     with Arshif(home) as a:
         out["index_mb"] = round(a.engine.size_bytes() / 1e6, 1)
         for q in qs[:300]:
             a.search(q)
-        times, engine_times, zero = [], [], 0
+        times, cpu_times, engine_times, zero = [], [], [], 0
         for q in qs:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             r = a.search(q)
             times.append((time.perf_counter() - t0) * 1000)
+            cpu_times.append((time.process_time() - c0) * 1000)
             zero += not r.hits
+        from index.query import compile_query
+        for q in qs:  # the engine alone: compiled query → top 10 ids and scores
+            c = compile_query(q)
+            if c.query is not None:
+                t0 = time.perf_counter()
+                a.engine.search(c.query, c.filters, limit=10)
+                engine_times.append((time.perf_counter() - t0) * 1000)
     out.update({"p50_ms": round(pct(times, 50), 2), "p95_ms": round(pct(times, 95), 2),
                 "p99_ms": round(pct(times, 99), 2), "mean_ms": round(statistics.mean(times), 2),
-                "zero_hits": zero,
+                "cpu_p50_ms": round(pct(cpu_times, 50), 2), "cpu_p95_ms": round(pct(cpu_times, 95), 2),
+                "engine_p50_ms": round(pct(engine_times, 50), 2),
+                "engine_p95_ms": round(pct(engine_times, 95), 2), "zero_hits": zero,
                 "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)})
     return out
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (worker processes)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def mrr(engine: str, name: str, work: Path) -> float:
@@ -146,13 +166,33 @@ def mrr(engine: str, name: str, work: Path) -> float:
         if len(parts) >= 4 and parts[3] != "0":
             rel.setdefault(parts[0], set()).add(parts[2])
     total = 0.0
-    with Arshif(home, engine=engine) as a:
+    with Arshif(home, engine="whoosh" if engine == CLASSIC else engine) as a:
         a.ingest([work / f"{name}.jsonl"])
+        if engine == CLASSIC:
+            a.engine.search = classic_search(a.engine)
         qs = [(qid, q) for qid, q in read_tsv(work / f"{name}.tsv") if qid in rel]
         for qid, q in qs:
             ids = [h.article.id for h in a.search(q, limit=10).hits]
             total += next((1 / (i + 1) for i, d in enumerate(ids) if d in rel[qid]), 0.0)
     return round(total / len(qs), 4)
+
+
+CLASSIC = "whoosh-classic"
+
+
+def classic_search(engine):
+    """The Whoosh engine as it was before this bench's work (the "before" of MRR):
+    Whoosh's own matchers and its default BM25F, on the same query tree."""
+    from whoosh import scoring
+
+    from index.engines.base import EngineHits
+    from index.engines.whoosh_engine import filter_query, translate
+
+    def search(query, filters, *, sort="relevance", limit=10, offset=0):
+        with engine.lock, engine._ix.searcher(weighting=scoring.BM25F()) as s:
+            r = s.search(translate(query), limit=offset + limit, filter=filter_query(filters))
+            return EngineHits(len(r), [(h["id"], float(h.score or 0)) for h in r[offset:offset + limit]])
+    return search
 
 
 # -- Lucene --------------------------------------------------------------------
@@ -161,8 +201,7 @@ def run_lucene(corpus: Path, tsv: Path, index: Path) -> dict:
     env = {**os.environ, "JAVA_OPTS": os.environ.get("JAVA_OPTS", "-Xms1g -Xmx2g")}
     r = subprocess.run([str(LUCENE / "run.sh"), "index", str(corpus), str(index)],
                        capture_output=True, text=True, env=env, check=True)
-    stats = dict(zip(*[l.split("\t") for l in r.stdout.strip().splitlines()[-2:]])) \
-        if "\t" in r.stdout else {}
+    stats = dict(l.split("\t", 1) for l in r.stdout.splitlines() if "\t" in l)
     t0 = time.perf_counter()
     s = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M", str(LUCENE / "run.sh"), "search", str(index),
                         str(tsv), "10", "--warmup", "1"],
@@ -171,7 +210,7 @@ def run_lucene(corpus: Path, tsv: Path, index: Path) -> dict:
            "docs_per_s": round(float(stats.get("docs_per_s", 0) or 0)),
            "index_mb": round(int(stats.get("index_bytes", 0) or 0) / 1e6, 1)}
     for key in ("p50", "p95", "p99", "mean"):
-        m = re.search(rf"{key}\D*([\d.]+)", s.stderr)
+        m = re.search(rf"\b{key}=([\d.]+)", s.stderr)
         out[f"{key}_ms"] = float(m.group(1)) if m else None
     m = re.search(r"MAXRSS (\d+)", s.stderr)
     out["max_rss_mb"] = round(int(m.group(1)) / 1024) if m else None
@@ -196,7 +235,8 @@ def in_subprocess(*extra) -> dict:
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-COLUMNS = ("engine", "docs", "docs_per_s", "index_mb", "p50_ms", "p95_ms", "p99_ms", "mean_ms", "max_rss_mb")
+COLUMNS = ("engine", "docs", "docs_per_s", "docs_per_cpu_s", "index_mb", "p50_ms", "p95_ms", "p99_ms",
+           "cpu_p50_ms", "cpu_p95_ms", "engine_p50_ms", "engine_p95_ms", "max_rss_mb")
 
 
 def table(rows: list[dict]) -> str:
@@ -244,7 +284,7 @@ def main() -> None:
             print(json.dumps(row), flush=True)
     print(table(rows))
     if args.quality:
-        for e in [e for e in args.engines if e != "lucene"]:
+        for e in [e for e in args.engines if e != "lucene"] + ([CLASSIC] if "whoosh" in args.engines else []):
             print(e, "MRR@10", in_subprocess("--child", "mrr", "--engine", e, "--work", str(work)), flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2), encoding="utf-8")

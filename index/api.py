@@ -22,7 +22,7 @@ from archive.ingest import IngestOptions
 from archive.records import Article
 
 from .analysis import Token, analyzer, normalize
-from .engines import ENGINES, SORTS
+from .engines import ENGINES, SORTS, engine_advice
 from .engines.base import FACETS
 from .highlight import Snippet, segments, marks, snippet
 from .indexer import IndexState, open_engine, sync
@@ -281,20 +281,26 @@ class Arshif:
         start = 0 if grouped else results.offset
         found = self.engine.search(q, filters, sort=results.sort, limit=fetch, offset=start)
         results.total = found.total
-        articles = self.store.get_many([i for i, _ in found.hits])
         kept: list[tuple[Article, float]] = []
         seen_groups: set[str] = set()
-        for doc_id, score in found.hits:
-            a = articles.get(doc_id)
-            if a is None:
-                continue
-            group = getattr(a, "dup_group", None) if grouped else None
-            if group:
-                if group in seen_groups:
-                    results.collapsed += 1
+        # Articles are read a page at a time, only until the page is full.
+        step = max(results.limit, 10)
+        for i in range(0, len(found.hits), step):
+            chunk = found.hits[i:i + step]
+            articles = self.store.get_many([d for d, _ in chunk])
+            for doc_id, score in chunk:
+                a = articles.get(doc_id)
+                if a is None:
                     continue
-                seen_groups.add(group)
-            kept.append((a, score))
+                group = getattr(a, "dup_group", None) if grouped else None
+                if group:
+                    if group in seen_groups:
+                        results.collapsed += 1
+                        continue
+                    seen_groups.add(group)
+                kept.append((a, score))
+            if grouped and len(kept) >= want:
+                break
         page = kept[results.offset:want] if grouped else kept
         for a, score in page:
             hit = self._hit(a, score, matches, snippets)
@@ -366,10 +372,22 @@ class Arshif:
     def analyze(text: str) -> list[Token]:
         return analyzer.analyze(text)
 
+    def count(self) -> int:
+        """How many articles the archive holds (cheap; :meth:`stats` tells more)."""
+        return self.store.count()
+
     def stats(self) -> dict:
-        return {**self.store.stats(), "engine": self.state.engine_name,
-                "indexed": self.engine.count(), "index_bytes": self.engine.size_bytes(),
-                "home": str(self.home)}
+        s = {**self.store.stats(), "engine": self.state.engine_name,
+             "indexed": self.engine.count(), "index_bytes": self.engine.size_bytes(),
+             "home": str(self.home)}
+        advice = self.engine_advice()
+        if advice:
+            s["advice"] = advice
+        return s
+
+    def engine_advice(self) -> str | None:
+        """One line advising tantivy when this archive is too big for Whoosh to search fast, else None."""
+        return engine_advice(self.state.engine_name, self.engine.count())
 
 
 def _day(value: str | None, name: str, end: bool = False) -> int | None:

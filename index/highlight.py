@@ -22,8 +22,16 @@ import re
 from dataclasses import dataclass
 
 from .analysis import analyzer
+from .analysis.normalize import INVISIBLES, MARKS
 from .query import MatchSet
 
+# The words of tokenize.WORD as one character class (faster); "_" separates
+# words there, so runs are split at it.
+WORD_RUN = re.compile(f"[\\w{MARKS}{INVISIBLES}]+")
+# How each word of the text matches the last query highlighted (a query's
+# MatchSet is not changed once compiled; snippets of its hits share the work).
+_last: tuple = (None, {})
+WORD_CHAR = re.compile(f"[^\\W_]|[{MARKS}{INVISIBLES}]")  # one character of a word (see tokenize.WORD)
 KIND_WEIGHT = {"exact": 3.0, "stem": 2.0, "root": 1.0}
 # A sentence runs to an end mark followed by a space (or the end), or to a line break.
 SENTENCE = re.compile(r"(?:[^\n.!?؟؛…]|[.!?؟؛…](?=[^\s.!?؟؛…]))+(?:[.!?؟؛…]+|(?=\n)|$)")
@@ -83,14 +91,40 @@ def match_kind(token, matches: MatchSet) -> str | None:
 
 
 def marks(text: str, matches: MatchSet) -> list[tuple[int, int, str]]:
-    """Every matched word of ``text`` as ``(start, end, kind)``."""
+    """Every matched word of ``text`` as ``(start, end, kind)``.
+
+    The same words as :meth:`Analyzer.tokens` finds, found faster: each
+    distinct word of the text is judged once (from the analyzer's cache), and
+    only the matched ones are then located; an occurrence counts when it is a
+    whole word (no word character on either side), which is exactly a token."""
     if not matches:
         return []
+    global _last
+    last_matches, kinds = _last
+    if last_matches is not matches:  # a new query: judge its words afresh
+        kinds = {}
+        _last = (matches, kinds)
+    word = analyzer.word
+    found = []
+    for w in set(WORD_RUN.findall(text)):
+        for surface in (w.split("_") if "_" in w else (w,)):
+            try:
+                kind = kinds[surface]
+            except KeyError:
+                a = word(surface) if surface else None
+                kind = kinds[surface] = match_kind(a, matches) if a and a.normalized else None
+            if kind:
+                found.append((surface, kind))
+    found = list(dict.fromkeys(found))
     out = []
-    for t in analyzer.tokens(text):
-        kind = match_kind(t, matches)
-        if kind:
-            out.append((t.start, t.end, kind))
+    for surface, kind in found:
+        n, i = len(surface), text.find(surface)
+        while i >= 0:
+            e = i + n
+            if (i == 0 or not WORD_CHAR.match(text, i - 1)) and (e == len(text) or not WORD_CHAR.match(text, e)):
+                out.append((i, e, kind))
+            i = text.find(surface, e)
+    out.sort()
     return out
 
 

@@ -22,6 +22,7 @@ MIN_DF = 2
 MIN_RATIO = 5
 MIN_LETTERS = 3
 MAX_LETTERS = 15  # longer words are left alone (and would cost many lookups)
+MAX_WORDS = 3  # rare words of one query looked at
 ARABIC = "ءابتثجحخدذرزسشصضطظعغفقكلمنهويؤئ"
 LATIN = "abcdefghijklmnopqrstuvwxyz"
 
@@ -83,11 +84,28 @@ def correct(word: str, stats: TermStats) -> str | None:
 
 
 def did_you_mean(query: str, typed: list[str], stats: TermStats) -> str | None:
-    """``query`` with each rare word replaced by its common spelling, or None if none is."""
+    """``query`` with each rare word replaced by its common spelling, or None if none is.
+
+    Only the first :data:`MAX_WORDS` rare words are looked at (each costs a few
+    hundred term lookups)."""
     out, changed = query, False
-    for w in dict.fromkeys(typed):
-        c = correct(w, stats) if w in out else None
-        if c:
+    words = [w for w in dict.fromkeys(typed) if w in query]
+    rare = [w for w, n in zip(words, _exact_counts(stats, words)) if n <= RARE_DF]
+    for w in rare[:MAX_WORDS]:
+        c = correct(w, stats)
+        if c and w in out:
             out = out.replace(w, c)
             changed = True
     return out if changed else None
+
+
+def _exact_counts(stats: TermStats, words: list[str]) -> list[int]:
+    """Each word's count as typed (normalized), in one batch; many for words never corrected."""
+    keys = []
+    for w in words:
+        toks = analyzer.analyze(w)
+        ok = len(toks) == 1 and not toks[0].stop and MIN_LETTERS <= len(toks[0].normalized) <= MAX_LETTERS
+        keys.append(toks[0].normalized if ok else None)
+    looked = [k for k in keys if k]
+    counts = dict(zip(looked, stats.doc_frequencies("body_exact", looked))) if looked else {}
+    return [counts.get(k, 0) if k else RARE_DF + 1 for k in keys]

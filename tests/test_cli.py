@@ -141,6 +141,23 @@ def test_unexpected_errors_are_one_line_unless_debug(runner, own_home):
     assert "Traceback" in r.stderr
 
 
+def test_an_index_from_an_older_version_gets_advice_not_a_traceback(runner, own_home):
+    import shutil
+
+    from whoosh import fields, index
+    whoosh_dir = own_home / "index" / "whoosh"
+    shutil.rmtree(whoosh_dir)
+    whoosh_dir.mkdir()
+    index.create_in(whoosh_dir, fields.Schema(id=fields.ID(stored=True, unique=True))).close()
+    (own_home / "index" / "state.json").write_text('{"engine": "whoosh", "seq": 0}')
+    r = runner.invoke(main, ["--home", str(own_home), "search", "تهجير"])
+    assert r.exit_code == 2
+    one_line_error(r, f"the index in {own_home / 'index'} cannot be used", "arshif reindex")
+    shutil.rmtree(own_home / "index")
+    r = runner.invoke(main, ["--home", str(own_home), "reindex"])
+    assert r.exit_code == 0 and "indexed 5 articles" in r.stdout
+
+
 def test_a_corrupt_archive_is_reported_not_raised(runner, tmp_path):
     home = tmp_path / "bad"
     home.mkdir()

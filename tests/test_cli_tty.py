@@ -119,6 +119,18 @@ def test_exit_codes_and_one_line_errors_as_a_process(cli_home, tmp_path):
     assert p.stderr == f"error: no archive at {tmp_path / 'none'}: run `arshif ingest PATH` first\n"
 
 
+def test_arabic_in_and_out_under_an_ascii_locale(cli_home):
+    """LANG=C without UTF-8 coercion: queries typed in UTF-8 still match, output is UTF-8."""
+    env = environment(cli_home, LC_ALL="C", LANG="C", PYTHONCOERCECLOCALE="0", PYTHONUTF8="0")
+    env.pop("PYTHONIOENCODING")
+    p = subprocess.run(arshif_command() + ["search", "تهجير"], env=env, capture_output=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert "[تهجير]" in p.stdout.decode("utf-8")
+    p = subprocess.run(arshif_command() + ["analyze", "-", "-f", "tsv"], env=env, capture_output=True,
+                       input="بتهجير".encode("utf-8"), timeout=120)
+    assert p.returncode == 0 and "بتهجير\tبتهجير\t" in p.stdout.decode("utf-8")
+
+
 def test_a_closed_pipe_ends_quietly(cli_home):
     text = " ".join(["بتهجير المهجرين والمفاوضات"] * 20000)
     p = subprocess.Popen(arshif_command() + ["analyze", "-", "-f", "jsonl"], env=environment(cli_home),

@@ -176,3 +176,36 @@ def test_an_empty_index_answers_with_nothing(tmp_path, name):
     assert e.facets(q) == {k: {} for k in FACETS}
     assert e.terms("body_stem", "") == []
     e.close()
+
+
+def test_a_big_whoosh_archive_is_advised_to_migrate(runner, tmp_path, corpus, monkeypatch):
+    import index.engines as engines
+    monkeypatch.setattr(engines, "WHOOSH_MAX_COMFORTABLE", 3)
+    home = tmp_path / "big"
+    r = runner.invoke(main, ["--home", str(home), "ingest", str(corpus)])
+    assert r.exit_code == 0
+    assert "arshif migrate --engine tantivy" in r.output
+    r = runner.invoke(main, ["--home", str(home), "stats"])
+    assert [line for line in r.output.splitlines() if "arshif migrate --engine tantivy" in line]
+    with Arshif(home) as a:
+        a.migrate("tantivy")
+        assert a.engine_advice() is None and "advice" not in a.stats()
+    monkeypatch.setattr(engines, "WHOOSH_MAX_COMFORTABLE", 100)
+    with Arshif(tmp_path / "small", engine="whoosh") as a:
+        a.ingest([corpus])
+        assert a.engine_advice() is None
+
+
+@pytest.mark.parametrize("name", ["whoosh"])  # tantivy's bulk mode differs only by its own threads
+def test_bulk_indexing_in_several_processes_gives_the_same_index(tmp_path, corpus, libs, name, monkeypatch):
+    import index.indexer as indexer
+    monkeypatch.setattr(indexer, "BULK", 2)  # 5 articles count as a big batch: worker processes
+    monkeypatch.setattr(indexer, "BATCH", 2)
+    with Arshif(tmp_path / name, engine=name) as a:
+        a.ingest([corpus])
+        assert a.engine.count() == len(ARTICLES)
+        for q in QUERIES:
+            bulk = a.engine.search(compile_query(q).query, Filters(), limit=20)
+            one = libs[name].engine.search(compile_query(q).query, Filters(), limit=20)
+            assert bulk.total == one.total, q
+            assert dict(bulk.hits) == pytest.approx(dict(one.hits)), q

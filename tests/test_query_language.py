@@ -74,6 +74,7 @@ def test_latin_operators_and_precedence():
     assert parse("(a OR b) AND c").node == Group(must=(Group(should=(Word("a"), Word("b"))), Word("c")))
     assert parse("a NOT b").node == Group(should=(Word("a"),), must_not=(Word("b"),))
     assert parse("+a -b c").node == Group(must=(Word("a"),), should=(Word("c"),), must_not=(Word("b"),))
+    assert parse("a -(b OR c)").node == Group(should=(Word("a"),), must_not=(Group(should=(Word("b"), Word("c"))),))
 
 
 def test_operators_with_nothing_to_join_are_words_with_a_message():
@@ -152,6 +153,8 @@ def test_boolean_forms(fx):
     assert ids(fx.search("مدبولي أو مدارس")) == {"a4", "a5"}
     assert ids(fx.search("(مدبولي OR مدارس) AND دمشق")) == {"a5"}
     assert ids(fx.search("-اليرموك source:الجزيرة")) == {"a1"}
+    assert ids(fx.search("اليرموك -(قصف OR مدارس)")) == set()
+    assert ids(fx.search("اليرموك -(قصف AND عنيف)")) == {"a5"}
 
 
 def test_filters_in_the_query_and_as_parameters(fx):
@@ -245,3 +248,25 @@ def test_title_field_searches_titles_only(fx):
     assert ids(fx.search("المهجرين")) >= {"a1", "a2"}
     assert ids(fx.search("title:المهجرين", mode="exact")) == {"a2"}
     assert ids(fx.search("عنوان:المهجرين", mode="exact")) == {"a2"}
+
+
+def test_tiers_exact_then_stem_then_root_on_equal_articles(tmp_path):
+    rows = [{"id": "root", "title": "خبر", "body": "قصة المهجرين من البلدة القديمة"},
+            {"id": "stem", "title": "خبر", "body": "قصة بتهجير من البلدة القديمة"},
+            {"id": "exact", "title": "خبر", "body": "قصة تهجير من البلدة القديمة"}]
+    src = tmp_path / "tiers.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    with Arshif(tmp_path / "home") as a:
+        a.ingest([src])
+        assert ranked(a.search("تهجير")) == ["exact", "stem", "root"]
+        assert ranked(a.search("تهجير", mode="stem")) in (["exact", "stem"], ["stem", "exact"])
+        assert ranked(a.search("تهجير", mode="exact")) == ["exact"]
+        assert set(ranked(a.search("تهجير", mode="root"))) == {"exact", "stem", "root"}
+
+
+def test_wildcards_per_query_are_capped(fx):
+    from index.query.compiler import MAX_WILDCARDS
+    q = " ".join(["مخي*"] * (MAX_WILDCARDS + 3))
+    res = fx.search(q)
+    assert ids(res) >= {"a3"}
+    assert sum("wildcards are expanded" in m for m in res.messages) == 1

@@ -1,7 +1,7 @@
 """What other pages and programs use: the widget, the iframe page, OpenSearch and Atom.
 
 * ``widget.js`` + ``widget.css``: a host page adds
-  ``<div id="arshif-search"></div><script src="…/widget.js" defer></script>``
+  ``<div data-arshif-search></div><script src="…/widget.js" defer></script>``
   and gets a search box with results (it calls ``/api/search``, so the host's
   origin must be in ``CORS_ORIGINS``);
 * ``/embed``: the same in an ``<iframe>`` (the host's origin must be in

@@ -30,7 +30,7 @@ def run_search(args: dict, *, with_facets: bool = True) -> dict:
     A query, or filters alone (every article from a source, a month, …), runs a
     search; with neither, the facets describe the whole archive, to browse it."""
     lib = library()
-    articles = lib.stats()["articles"]
+    articles = lib.count()
     out = {"results": None, "facets": None, "empty": articles == 0, "articles": articles}
     if out["empty"]:
         return out

@@ -12,5 +12,18 @@ from .whoosh_engine import WhooshEngine
 ENGINES: dict[str, type[Engine]] = {"whoosh": WhooshEngine, "tantivy": TantivyEngine}
 DEFAULT_ENGINE = "whoosh"
 
-__all__ = ["DEFAULT_ENGINE", "ENGINES", "FACETS", "SORTS", "Engine", "EngineHits", "EngineWriter",
+# Above this many articles the Whoosh engine's p95 search time (top 10 with
+# snippets) passes 500 ms on a 2-core machine (bench/scale.py; README); the
+# library then advises moving to tantivy.
+WHOOSH_MAX_COMFORTABLE = 150_000
+
+
+def engine_advice(engine: str, articles: int) -> str | None:
+    """One line advising another engine for an archive this size, or None."""
+    if engine == "whoosh" and articles > WHOOSH_MAX_COMFORTABLE:
+        return (f"{articles:,} articles: searches will be slow with the whoosh engine; "
+                "run `arshif migrate --engine tantivy`")
+    return None
+
+__all__ = ["DEFAULT_ENGINE", "WHOOSH_MAX_COMFORTABLE", "engine_advice", "ENGINES", "FACETS", "SORTS", "Engine", "EngineHits", "EngineWriter",
            "TantivyEngine", "WhooshEngine"]

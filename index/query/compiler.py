@@ -26,6 +26,7 @@ from . import dates, ir
 from .parser import Group, Node, Phrase, Word, parse
 
 MAX_EXPANSIONS = 50
+MAX_WILDCARDS = 5  # wildcard words expanded per query; later ones are searched as words
 MIN_WILDCARD_PREFIX = 2  # letters before a "*" (one is enough before "?")
 _WILD = re.compile(r"[*?؟]")
 
@@ -71,6 +72,7 @@ class _Compiler:
         self.words: list[str] = []
         self.typed: list[str] = []
         self.messages: list[str] = []
+        self.wildcards = 0
 
     # -- nodes -------------------------------------------------------------
     def node(self, n: Node, negated: bool = False, soft: bool = False) -> ir.Query | None:
@@ -171,6 +173,10 @@ class _Compiler:
             self.messages.append(f"'{w.text}': a wildcard needs {need} letter{'s' if need > 1 else ''} "
                                  "before it; searched as a word")
             return self.word(Word(_WILD.sub("", w.text), field=w.field), negated)
+        self.wildcards += 1
+        if self.wildcards > MAX_WILDCARDS:
+            self.messages.append(f"at most {MAX_WILDCARDS} wildcards are expanded; the others were searched as words")
+            return self.word(Word(_WILD.sub("", w.text), field=w.field), negated)
         if self.lexicon is None:
             return self.word(Word(_WILD.sub("", w.text), field=w.field), negated)
         rx = re.compile("".join(".*" if c == "*" else "." if c in "?؟" else re.escape(c) for c in pattern))
@@ -262,4 +268,4 @@ def compile_query(text: str, mode: str = "all", lexicon: Lexicon | None = None) 
     q = c.node(parsed.node) if parsed.node is not None else None
     if isinstance(q, ir.BoolQ) and not q.must and not q.should:
         q = None
-    return Compiled(q, c.matches, c.words, filters, c.messages, c.typed)
+    return Compiled(q, c.matches, c.words, filters, list(dict.fromkeys(c.messages)), c.typed)

@@ -100,7 +100,7 @@ _OPEN = "".join(re.escape(q) for q in QUOTES)
 _CLOSE = "".join(re.escape(c) for c in CLOSERS)
 _QUOTED = rf"[{_OPEN}][^{_CLOSE}]*[{_CLOSE}]?"
 _TOKEN = re.compile(
-    rf"(?P<lp>\()|(?P<rp>\))"
+    rf"(?P<lp>[+\-]?\()|(?P<rp>\))"
     rf"|(?P<sign>[+\-]?)(?:(?P<fname>[^\s:()\"«»“”„‘’+\-][^\s:()\"«»“”„‘’]*):(?P<fval>{_QUOTED}|[^\s()]+)"
     rf"|(?P<phrase>{_QUOTED})|(?P<word>[^\s()\"«»“”„‘’]+))"
 )
@@ -126,7 +126,7 @@ def _tokens(text: str, messages: list[str], filters: dict[str, str]) -> list[_To
     toks: list[_Tok] = []
     for m in _TOKEN.finditer(text):
         if m.group("lp"):
-            toks.append(_Tok("(", text="("))
+            toks.append(_Tok("(", sign=m.group("lp")[:-1], text=m.group("lp")))
             continue
         if m.group("rp"):
             toks.append(_Tok(")", text=")"))

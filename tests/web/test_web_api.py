@@ -115,3 +115,8 @@ def test_api_equals_cli_json_with_filters(wc, web_home):
     a = json.loads(cli.output)
     a.pop("took_ms"), api.pop("took_ms")
     assert a == api
+
+
+def test_count_is_the_number_of_articles(web_app):
+    lib = web_app.extensions["arshif"]
+    assert lib.count() == lib.stats()["articles"] == 10

@@ -205,6 +205,10 @@ def test_widget_and_iframe_on_a_page_from_another_port(page, arshif_url, host_se
     expect(hits).to_have_count(3)
     expect(widget.locator(".status")).to_have_text("6 نتائج")
     expect(widget.locator("li.hit mark").first).to_be_visible()
+    expect(widget.locator("li.hit h3 a mark").first).to_have_text("تهجير")  # titles marked too
+    hostile = widget.locator("li.hit h3 a", has_text="onerror")
+    expect(hostile).to_contain_text('"><img src=x onerror=alert(1)>')  # as text
+    assert widget.locator("img").count() == 0
     href = widget.locator("li.hit h3 a").first.get_attribute("href")
     assert href.startswith(arshif_url + "/articles/")
     expect(widget.locator(".more a")).to_have_attribute("href", arshif_url + "/?q=%D8%AA%D9%87%D8%AC%D9%8A%D8%B1")

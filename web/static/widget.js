@@ -39,6 +39,21 @@
     return n === 2 ? "نتيجتان" : (n % 100 >= 3 && n % 100 <= 10 ? "نتائج" : "نتيجة");
   }
 
+  // The API's title_html (escaped text + <mark>) → the same nodes, rebuilt from text: the
+  // HTML is parsed in an inert document and only text and <mark class> are carried over.
+  function fromMarked(html) {
+    var frag = document.createDocumentFragment();
+    var doc = new DOMParser().parseFromString("<body>" + (html || ""), "text/html");
+    doc.body.childNodes.forEach(function (n) {
+      if (n.nodeName === "MARK") {
+        frag.appendChild(el("mark", { "class": (n.getAttribute("class") || "").replace(/[^a-z]/g, "") }, n.textContent));
+      } else {
+        frag.appendChild(document.createTextNode(n.textContent));
+      }
+    });
+    return frag;
+  }
+
   function mount(host) {
     if (host.shadowRoot || host.getAttribute("data-arshif-mounted")) return;
     host.setAttribute("data-arshif-mounted", "1");
@@ -92,7 +107,8 @@
       }
       data.hits.forEach(function (h) {
         var li = el("li", { "class": "hit" });
-        var a = el("a", { href: base + "articles/" + encodeURIComponent(h.id) + "?q=" + encodeURIComponent(q), target: "_blank", rel: "noopener", dir: "auto" }, h.title);
+        var a = el("a", { href: base + "articles/" + encodeURIComponent(h.id) + "?q=" + encodeURIComponent(q), target: "_blank", rel: "noopener", dir: "auto" });
+        a.appendChild(h.title_html ? fromMarked(h.title_html) : document.createTextNode(h.title));
         var title = el("h3"); title.appendChild(a); li.appendChild(title);
         if (h.source || h.date) {
           var meta = el("p", { "class": "meta" });
