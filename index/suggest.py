@@ -7,7 +7,7 @@ away (a letter deleted, inserted, replaced, or two swapped): ``تهجر`` →
 so ``بالتهجر`` still finds ``تهجير`` under its clitics.  A candidate is
 suggested when its stem family is in at least :data:`MIN_DF` articles,
 :data:`MIN_RATIO` times the word's count, and more than the word's own
-stem family.  Counts come
+stem family; candidates that share the typed word's root come first.  Counts come
 from the engine's term statistics (:meth:`Engine.doc_frequencies`), so the
 suggestion always names something the archive has.
 """
@@ -69,17 +69,25 @@ def correct(word: str, stats: TermStats) -> str | None:
     if word_df > RARE_DF:
         return None
     need = max(MIN_DF, MIN_RATIO * word_df, _df(stats, "stem", t.stem) + 1)
-    best, best_df = None, 0
+    # A typo usually stays in its word's family: a candidate with the typed
+    # word's root (تهجر → تهجير, root هجر) beats a more common one with
+    # another root (تحجر, root حجر); frequency decides among equals.
+    best, best_key = None, (False, 0)
     for cand in _known(stats, "exact", sorted(edits(t.normalized))):
         ct = analyzer.analyze(cand)
-        df = _df(stats, "stem", ct[0].stem) if len(ct) == 1 and not ct[0].stop else 0
-        if df >= need and df > best_df:
-            best, best_df = cand, df
+        if len(ct) != 1 or ct[0].stop:
+            continue
+        df = _df(stats, "stem", ct[0].stem)
+        key = (ct[0].root == t.root, df)
+        if df >= need and key > best_key:
+            best, best_key = cand, key
     if best is None and t.stem != t.normalized and t.stem in t.normalized:
         for cand, df in _known(stats, "stem", sorted(edits(t.stem))).items():
             df = max(df, _df(stats, "stem", cand))
-            if df >= need and df > best_df:
-                best, best_df = t.normalized.replace(t.stem, cand, 1), df
+            ct = analyzer.analyze(cand)
+            key = (len(ct) == 1 and ct[0].root == t.root, df)
+            if df >= need and key > best_key:
+                best, best_key = t.normalized.replace(t.stem, cand, 1), key
     return best
 
 

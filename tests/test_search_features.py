@@ -141,6 +141,20 @@ def test_did_you_mean_a_common_spelling(fx):
     assert res.to_dict()["did_you_mean"] == "تهجير"
 
 
+def test_did_you_mean_prefers_the_typed_words_family(tmp_path):
+    """تهجر is one edit from تهجير (root هجر) and from تحجر (root حجر); the
+    family of the typed word wins even when the other one is more common."""
+    rows = [{"id": f"h{i}", "title": f"الحجر الصحي رقم {i}",
+             "body": f"تحجر الطين في الحجر والأحجار والحجارة قرب القرية {i}."} for i in range(12)]
+    rows += [{"id": f"t{i}", "title": f"تهجير السكان {i}", "body": f"بدأ تهجير السكان من البلدة {i}."}
+             for i in range(3)]
+    src = tmp_path / "stones.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    with Arshif(tmp_path / "home") as a:
+        a.ingest([src])
+        assert a.suggest("تهجر") == "تهجير"
+
+
 def test_more_like_this(fx):
     res = fx.similar("n5")
     assert order(res)[0] == "n6"
