@@ -13,9 +13,10 @@ ENGINES: dict[str, type[Engine]] = {"whoosh": WhooshEngine, "tantivy": TantivyEn
 DEFAULT_ENGINE = "whoosh"
 
 # Above this many articles the Whoosh engine's p95 search time (top 10 with
-# snippets) passes 500 ms on a 2-core machine (bench/scale.py; README); the
-# library then advises moving to tantivy.
-WHOOSH_MAX_COMFORTABLE = 150_000
+# snippets) passes 500 ms on a 2-core machine: 48 ms measured at 72,716
+# articles (bench/scale.py; README), growing linearly.  The library then
+# advises moving to tantivy.
+WHOOSH_MAX_COMFORTABLE = 500_000
 
 
 def engine_advice(engine: str, articles: int) -> str | None:
