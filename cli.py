@@ -573,6 +573,18 @@ Examples:
 """
 
 
+def _filter_options(f):
+    """The filters shared by search and export: --source, --category, --since, --until."""
+    for opt in reversed([
+        click.option("--source", help="Only articles from this source."),
+        click.option("--category", help="Only articles in this category."),
+        click.option("--since", help="From this date (2018, 2018-05 or 2018-05-21)."),
+        click.option("--until", help="Up to this date (same forms)."),
+    ]):
+        f = opt(f)
+    return f
+
+
 @main.command(help=SEARCH_HELP, context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1)
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000),
@@ -581,10 +593,7 @@ Examples:
 @click.option("--mode", type=MODE_CHOICE, default="all", show_default=True,
               help="Search every view (all) or only exact / stem / root matches.")
 @click.option("--sort", type=SORT_CHOICE, default="relevance", show_default=True)
-@click.option("--source", help="Only articles from this source.")
-@click.option("--category", help="Only articles in this category.")
-@click.option("--since", help="From this date (2018, 2018-05 or 2018-05-21).")
-@click.option("--until", help="Up to this date (same forms).")
+@_filter_options
 @click.option("--facets", is_flag=True, help="Also count the hits per source, category, year and month.")
 @click.option("--collapse/--no-collapse", default=True, show_default=True,
               help="Fold duplicates of a hit into it (listed as \"also in\").")
@@ -880,10 +889,7 @@ def stats(obj: Settings, fmt, as_json):
 @click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="Write to FILE instead of standard output.")
 @click.option("--mode", type=MODE_CHOICE, default="all", show_default=True)
-@click.option("--source", help="Only articles from this source.")
-@click.option("--category", help="Only articles in this category.")
-@click.option("--since", help="From this date (2018, 2018-05 or 2018-05-21).")
-@click.option("--until", help="Up to this date (same forms).")
+@_filter_options
 @_format_options(*FORMATS, default="jsonl")
 @_common(top=False)
 @click.pass_obj

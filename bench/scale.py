@@ -45,13 +45,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-DATA = SHARED / "data"
-LUCENE = SHARED / "bench" / "lucene"
-CORPORA = [DATA / "saudinewsnet" / "saudinewsnet.jsonl.gz",
-           DATA / "antcorpus-v1.1" / "antcorpus_v1.1_jawharafm.jsonl.gz",
-           DATA / "antcorpus-multisource-v2.1" / "antcorpus_multisource_v2.1.jsonl.gz"]
+from paths import CORPORA, DATA, LUCENE, ROOT  # noqa: E402  (bench/ is on sys.path)
 SENTENCE = re.compile(r"[^.!?؟\n]+[.!?؟]*\s*")
 
 

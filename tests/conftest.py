@@ -20,6 +20,21 @@ def seed_title(prefix: str) -> str:
     return next(l.strip() for l in path.read_text(encoding="utf-8").splitlines() if l.strip())
 
 
+def seed_archive(home: Path, engine: str | None = None) -> Path:
+    """Ingest the five seeds into a new archive at ``home``."""
+    kwargs = {"engine": engine} if engine else {}
+    with Arshif(home, **kwargs) as a:
+        report = a.ingest([SEEDS])
+    assert report.added == 5 and not report.failures
+    return home
+
+
+def ids_by_seed(lib) -> dict[str, str]:
+    """Seed prefix ('000' … '004') → article id in a seeded archive."""
+    by_title = {a.title: a.id for a in lib.store.iter_articles()}
+    return {p: by_title[seed_title(p)] for p in ("000", "001", "002", "003", "004")}
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     assert SEEDS.is_dir(), f"the seeds are expected at {SEEDS}"
@@ -34,11 +49,7 @@ def engine(request) -> str:
 
 @pytest.fixture(scope="session")
 def seeded_home(tmp_path_factory, seeds_dir, engine) -> Path:
-    home = tmp_path_factory.mktemp(f"seeded-{engine}")
-    with Arshif(home, engine=engine) as a:
-        report = a.ingest([seeds_dir])
-    assert report.added == 5 and not report.failures
-    return home
+    return seed_archive(tmp_path_factory.mktemp(f"seeded-{engine}"), engine)
 
 
 @pytest.fixture(scope="session")
@@ -51,8 +62,7 @@ def lib(seeded_home):
 @pytest.fixture(scope="session")
 def seed_ids(lib) -> dict[str, str]:
     """Seed prefix ('000' … '004') → article id in the seeded archive."""
-    by_title = {a.title: a.id for a in lib.store.iter_articles()}
-    return {p: by_title[seed_title(p)] for p in ("000", "001", "002", "003", "004")}
+    return ids_by_seed(lib)
 
 
 @pytest.fixture
@@ -75,11 +85,7 @@ def client(seeded_home):
 # -- for the CLI's tests: the default engine only (the skin does not depend on the engine) --
 @pytest.fixture(scope="session")
 def cli_home(tmp_path_factory, seeds_dir) -> Path:
-    home = tmp_path_factory.mktemp("cli-seeded")
-    with Arshif(home) as a:
-        report = a.ingest([seeds_dir])
-    assert report.added == 5 and not report.failures
-    return home
+    return seed_archive(tmp_path_factory.mktemp("cli-seeded"))
 
 
 @pytest.fixture(scope="session")
@@ -91,8 +97,7 @@ def cli_lib(cli_home):
 
 @pytest.fixture(scope="session")
 def cli_ids(cli_lib) -> dict[str, str]:
-    by_title = {a.title: a.id for a in cli_lib.store.iter_articles()}
-    return {p: by_title[seed_title(p)] for p in ("000", "001", "002", "003", "004")}
+    return ids_by_seed(cli_lib)
 
 
 @pytest.fixture

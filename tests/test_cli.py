@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import seed_archive
 from click.testing import CliRunner
 
 from cli import main
@@ -34,10 +35,7 @@ def run(runner, cli_home):
 @pytest.fixture
 def own_home(tmp_path, seeds_dir):
     """A seeded archive of this test's own (for commands that rebuild the index)."""
-    home = tmp_path / "own"
-    with Arshif(home) as a:
-        a.ingest([seeds_dir])
-    return home
+    return seed_archive(tmp_path / "own")
 
 
 def one_line_error(result, *needles):

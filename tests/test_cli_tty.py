@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pexpect
 import pytest
+from conftest import seed_archive
 
 from cli_display import text_width
-from index.api import Arshif
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 PRESENTATION = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff]")
@@ -54,10 +54,7 @@ def piped(home: Path, *args: str, **env) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def own_home(tmp_path, seeds_dir):
-    home = tmp_path / "own"
-    with Arshif(home) as a:
-        a.ingest([seeds_dir])
-    return home
+    return seed_archive(tmp_path / "own")
 
 
 def test_highlights_and_wrapping_on_a_terminal_only(cli_home):
