@@ -30,7 +30,7 @@ from .query import Filters, compile_query, dates, ir
 from .ranking import MODES
 from .results import Hit, SearchResults
 from .similar import more_like_this
-from .suggest import did_you_mean
+from .suggest import did_you_mean, may_help
 
 ARCHIVE_FILE = "archive.sqlite3"
 INDEX_DIR = "index"
@@ -164,7 +164,8 @@ class Arshif:
         ``facets`` adds counts per source, category, year and month of all
         matching articles; ``snippets=False`` skips highlighting (faster, for
         batch runs); ``collapse`` folds duplicates into their best hit
-        (``Hit.also_in``); ``suggest`` fills ``did_you_mean``."""
+        (``Hit.also_in``); ``suggest`` fills ``did_you_mean`` when it can help
+        (see :func:`index.suggest.may_help`)."""
         started = time.perf_counter()
         self._check(mode, sort, limit, offset)
         params = _param_filters(source, category, since, until)
@@ -182,7 +183,7 @@ class Arshif:
             self._run(results, q, filters, compiled.matches, snippets, collapse)
             if facets:
                 results.facets = self.engine.facets(q, filters)
-        if suggest and compiled.typed:
+        if suggest and compiled.typed and may_help(len(compiled.typed), results.total):
             results.did_you_mean = did_you_mean(query, compiled.typed, self.engine)
         results.took_ms = (time.perf_counter() - started) * 1000
         return results

@@ -1,7 +1,8 @@
 """Snippets: the best passages of an article with the matched words marked.
 
-Highlighting is engine-independent.  The article text (from the archive) is
-analyzed again with the same analyzer, and each word is marked when one of
+Highlighting is engine-independent.  The words of the article text (from
+the archive) are analyzed with the same analyzer (once per process, see
+:mod:`.surfaces`), and each word is marked when one of
 its views is in the query's :class:`MatchSet`: *exact* if its normalized form
 matches, else *stem*, else *root*.  The mark covers the word exactly as the
 article wrote it (بتهجير، المهجرين, with its diacritics), and its kind is
@@ -12,25 +13,24 @@ As in Whoosh: a fragmenter cuts the text into sentences (``. ! ? ؟ ؛ …``
 followed by a space, and line breaks, end one; the dot of ``14.5`` does
 not), a sentence too long for a snippet is cut at its clauses (``، , : ;``)
 and only then at spaces; a scorer prefers fragments with more distinct and
-stronger matches; formatters render the chosen fragments as plain text,
+stronger matches (only fragments that hold a match are scored, and only
+the chosen ones are built); formatters render the chosen fragments as plain text,
 HTML or, in the CLI, terminal styles.
 """
 from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
-from .analysis import analyzer
 from .analysis.normalize import INVISIBLES, MARKS
 from .query import MatchSet
+from .surfaces import surfaces
 
-# The words of tokenize.WORD as one character class (faster); "_" separates
-# words there, so runs are split at it.
-WORD_RUN = re.compile(f"[\\w{MARKS}{INVISIBLES}]+")
-# How each word of the text matches the last query highlighted (a query's
-# MatchSet is not changed once compiled; snippets of its hits share the work).
-_last: tuple = (None, {})
+# The last query highlighted: its MatchSet, the terms to look for, and how
+# each chunk of text judged so far matches it.
+_last: tuple = (None, {}, {})
 WORD_CHAR = re.compile(f"[^\\W_]|[{MARKS}{INVISIBLES}]")  # one character of a word (see tokenize.WORD)
 KIND_WEIGHT = {"exact": 3.0, "stem": 2.0, "root": 1.0}
 # A sentence runs to an end mark followed by a space (or the end), or to a line break.
@@ -93,31 +93,30 @@ def match_kind(token, matches: MatchSet) -> str | None:
 def marks(text: str, matches: MatchSet) -> list[tuple[int, int, str]]:
     """Every matched word of ``text`` as ``(start, end, kind)``.
 
-    The same words as :meth:`Analyzer.tokens` finds, found faster: each
-    distinct word of the text is judged once (from the analyzer's cache), and
-    only the matched ones are then located; an occurrence counts when it is a
-    whole word (no word character on either side), which is exactly a token."""
+    The same words as :meth:`Analyzer.tokens` finds, found faster: the
+    chunks of the text that hold a query term come from the process-wide
+    :data:`~index.surfaces.surfaces` (set operations), each is judged once
+    per query, and only the matched words are then located; an occurrence
+    counts when it is a whole word (no word character on either side),
+    which is exactly a token."""
     if not matches:
         return []
     global _last
-    last_matches, kinds = _last
-    if last_matches is not matches:  # a new query: judge its words afresh
-        kinds = {}
-        _last = (matches, kinds)
-    word = analyzer.word
-    found = []
-    for w in set(WORD_RUN.findall(text)):
-        for surface in (w.split("_") if "_" in w else (w,)):
-            try:
-                kind = kinds[surface]
-            except KeyError:
-                a = word(surface) if surface else None
-                kind = kinds[surface] = match_kind(a, matches) if a and a.normalized else None
-            if kind:
-                found.append((surface, kind))
-    found = list(dict.fromkeys(found))
+    last_matches, terms, judged = _last
+    if last_matches is not matches:  # a new query
+        terms = {"exact": matches.exact, "stem": matches.stem, "root": matches.root}
+        terms = {v: t for v, t in terms.items() if t}
+        judged = {}
+        _last = (matches, terms, judged)
+    found: dict[str, str] = {}
+    for chunk, words in surfaces.judge(set(text.split()), terms).items():
+        pairs = judged.get(chunk)
+        if pairs is None:
+            pairs = judged[chunk] = tuple(
+                (w[0], k) for w in words if (k := _kind(w, matches)) is not None)
+        found.update(pairs)
     out = []
-    for surface, kind in found:
+    for surface, kind in found.items():
         n, i = len(surface), text.find(surface)
         while i >= 0:
             e = i + n
@@ -126,6 +125,19 @@ def marks(text: str, matches: MatchSet) -> list[tuple[int, int, str]]:
             i = text.find(surface, e)
     out.sort()
     return out
+
+
+def _kind(word, matches: MatchSet) -> str | None:
+    """:func:`match_kind` of a judged word ``(surface, normalized, stem, root, stop)``."""
+    _, n, s, r, stop = word
+    if n in matches.exact:
+        return "exact"
+    if not stop:
+        if s in matches.stem:
+            return "stem"
+        if r in matches.root:
+            return "root"
+    return None
 
 
 def segments(text: str, spans: list[tuple[int, int, str]], start: int = 0, end: int | None = None) -> list[Segment]:
@@ -154,26 +166,31 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 def _sentences(text: str):
     """Fragments: sentences, and long sentences cut into runs of whole clauses."""
     for m in SENTENCE.finditer(text):
-        s, e = _trim(text, m.start(), m.end())
-        if e <= s:
+        yield from _fragments(text, m.start(), m.end())
+
+
+def _fragments(text: str, start: int, end: int):
+    """The fragments of one sentence ``text[start:end]``."""
+    s, e = _trim(text, start, end)
+    if e <= s:
+        return
+    if e - s <= MAX_FRAGMENT:
+        yield s, e
+        return
+    lo = hi = None
+    for c in CLAUSE.finditer(text, s, e):
+        cs, ce = _trim(text, c.start(), c.end())
+        if ce <= cs:
             continue
-        if e - s <= MAX_FRAGMENT:
-            yield s, e
-            continue
-        lo = hi = None
-        for c in CLAUSE.finditer(text, s, e):
-            cs, ce = _trim(text, c.start(), c.end())
-            if ce <= cs:
-                continue
-            if lo is None:
-                lo, hi = cs, ce
-            elif ce - lo <= MAX_FRAGMENT:
-                hi = ce
-            else:
-                yield lo, hi
-                lo, hi = cs, ce
-        if lo is not None:
+        if lo is None:
+            lo, hi = cs, ce
+        elif ce - lo <= MAX_FRAGMENT:
+            hi = ce
+        else:
             yield lo, hi
+            lo, hi = cs, ce
+    if lo is not None:
+        yield lo, hi
 
 
 def _window(text: str, s: int, e: int, spans) -> tuple[int, int]:
@@ -192,25 +209,47 @@ def _window(text: str, s: int, e: int, spans) -> tuple[int, int]:
     return lo, hi
 
 
+def _opening(text: str) -> Snippet:
+    """The first fragment, unmarked (an article without a match)."""
+    first = next(_sentences(text), None)
+    if first is None:
+        return Snippet([])
+    s, e = _window(text, *first, [])
+    return Snippet([segments(text, [], s, e)])
+
+
 def snippet(text: str, matches: MatchSet, max_fragments: int = 2) -> Snippet:
     spans = marks(text, matches)
+    if not spans:
+        return _opening(text)
+    # Score only the fragments that hold a match: sentences without one are
+    # skipped unsplit, and the walk stops after the last match.
     scored = []
-    for s, e in _sentences(text):
-        inside = [(a, b, k) for a, b, k in spans if a >= s and b <= e]
-        if not inside:
+    starts = [a for a, _, _ in spans]
+    n, last = len(spans), starts[-1]
+    for m in SENTENCE.finditer(text):
+        ms, me = m.span()
+        if ms > last:
+            break
+        j = bisect_left(starts, ms)
+        if j == n or starts[j] >= me:
             continue
-        distinct = {}
-        for a, b, k in inside:
-            w = text[a:b]
-            distinct[w] = max(distinct.get(w, 0), KIND_WEIGHT[k])
-        score = sum(distinct.values()) + 0.1 * len(inside)
-        scored.append((score, s, e))
+        for s, e in _fragments(text, ms, me):
+            j = bisect_left(starts, s, j)
+            distinct: dict[str, float] = {}
+            inside = 0
+            k = j
+            while k < n and starts[k] < e:
+                a, b, kind = spans[k]
+                if b <= e:
+                    w = text[a:b]
+                    distinct[w] = max(distinct.get(w, 0), KIND_WEIGHT[kind])
+                    inside += 1
+                k += 1
+            if inside:
+                scored.append((sum(distinct.values()) + 0.1 * inside, s, e))
     if not scored:
-        first = next(_sentences(text), None)
-        if first is None:
-            return Snippet([])
-        s, e = _window(text, *first, [])
-        return Snippet([segments(text, [], s, e)])
+        return _opening(text)
     best = sorted(sorted(scored, key=lambda x: -x[0])[:max_fragments], key=lambda x: x[1])
     frags = []
     for _, s, e in best:

@@ -10,6 +10,12 @@ suggested when its stem family is in at least :data:`MIN_DF` articles,
 stem family; candidates that share the typed word's root come first.  Counts come
 from the engine's term statistics (:meth:`Engine.doc_frequencies`), so the
 suggestion always names something the archive has.
+
+A search looks for a suggestion only where one can help (:func:`may_help`):
+a short query (a typo there is most of the query) or one with few results.
+A long question with a rare word in it (usually a name) and a full page of
+results is left alone: looking for a correction costs hundreds of term
+lookups per rare word.
 """
 from __future__ import annotations
 
@@ -23,6 +29,8 @@ MIN_RATIO = 5
 MIN_LETTERS = 3
 MAX_LETTERS = 15  # longer words are left alone (and would cost many lookups)
 MAX_WORDS = 3  # rare words of one query looked at
+SHORT_QUERY = 4  # words typed: up to this many, a search always looks for a suggestion
+FEW_RESULTS = 10  # results: below this many, a search always looks for a suggestion
 ARABIC = "ءابتثجحخدذرزسشصضطظعغفقكلمنهويؤئ"
 LATIN = "abcdefghijklmnopqrstuvwxyz"
 
@@ -89,6 +97,11 @@ def correct(word: str, stats: TermStats) -> str | None:
             if df >= need and key > best_key:
                 best, best_key = t.normalized.replace(t.stem, cand, 1), key
     return best
+
+
+def may_help(words: int, total: int) -> bool:
+    """Whether a search of ``words`` typed words that found ``total`` articles looks for a suggestion."""
+    return words <= SHORT_QUERY or total < FEW_RESULTS
 
 
 def did_you_mean(query: str, typed: list[str], stats: TermStats) -> str | None:

@@ -209,3 +209,22 @@ def test_bulk_indexing_in_several_processes_gives_the_same_index(tmp_path, corpu
             one = libs[name].engine.search(compile_query(q).query, Filters(), limit=20)
             assert bulk.total == one.total, q
             assert dict(bulk.hits) == pytest.approx(dict(one.hits)), q
+
+
+@pytest.mark.parametrize("name", list(ENGINES))
+@pytest.mark.parametrize("sort", ["oldest", "newest"])
+def test_undated_articles_come_last_in_both_date_orders(libs, name, sort):
+    lib = libs[name]
+    q = "مخيم OR مفاوضات OR النفط"  # n5, which matches, has no date
+    days = {a["id"]: a.get("date", "") for a in ARTICLES}
+    everything = lib.search(q, sort=sort, limit=10)
+    ids = [h.article.id for h in everything.hits]
+    dated = [d for d in ids if days[d]]
+    assert ids[-1] == "n5" and ids == dated + ["n5"]
+    assert [days[d] for d in dated] == sorted((days[d] for d in dated), reverse=sort == "newest")
+    assert everything.total == len(ids) == lib.search(q).total
+    # pages cut anywhere give the same order, and the same total
+    for limit in (1, 2, 3):
+        pages = [lib.search(q, sort=sort, limit=limit, offset=o) for o in range(0, len(ids) + 1, limit)]
+        assert [h.article.id for p in pages for h in p.hits] == ids
+        assert {p.total for p in pages} == {len(ids)}

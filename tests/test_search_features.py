@@ -237,3 +237,55 @@ def test_article_page_marks_wildcard_and_root_matches(fx):
     marked = fx.highlighted(fx.article("n2"), "جذر:هجر")
     kinds = {(s.text, s.kind) for frag in marked["body"].fragments for s in frag if s.kind}
     assert ("المهجرين", "root") in kinds and ("التهجير", "root") in kinds
+
+
+TRICKY = [
+    # diacritics, tatweel, hamza/ta marbuta variants, clitics, a stem and a root match
+    "بدأت عمليةُ التَّهْجِير من القلمون. وقال شاهدٌ إن المـهـجـرين وصلوا؟ نعم، والتهجيرُ مستمر؛ هجرة أخرى…",
+    # hashtags with underscores, punctuation stuck to words, brackets, a word inside a longer word
+    "#تهجير_السكان (التهجير) «بتهجير» تهجيرهم،تهجير/تهجير-المهجرين هجرتهم… مستهجن تهجيرية",
+    # numbers with dots, Latin, invisible joiners, line breaks, a very long sentence cut at its clauses
+    "رشاش عيار 14.5 ملم\nفي التهجير\u200c القسري Tahjir.\n" + "، ".join(["جملة طويلة عن التهجير والمهجرين"] * 12),
+    # no match at all, and an empty text
+    "خبر عن الطقس والمطر في المدينة.",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+@pytest.mark.parametrize("query", ["تهجير", "مهجرين", '"تهجير السكان"', "جذر:هجر", "تهجير عيار 14.5 Tahjir"])
+def test_fast_marks_are_the_analyzers_tokens(text, query):
+    """The highlighter's shortcut (chunks judged once, matched words located
+    by search) marks exactly the tokens the analyzer finds and judges matched."""
+    from index.analysis import analyzer
+    from index.highlight import marks, match_kind
+    m = compile_query(query).matches
+    expected = [(t.start, t.end, k) for t in analyzer.tokens(text) if (k := match_kind(t, m))]
+    assert marks(text, m) == expected
+    assert marks(text, compile_query(query).matches) == expected  # a second query, judged afresh
+
+
+def test_snippet_scores_only_fragments_with_matches_but_chooses_as_before():
+    text = ("جملة أولى بلا شيء. ثم جملة عن التهجير. وهنا التهجير والمهجرين معا. "
+            "وأخيرا جملة عن هجرة الطيور. ونهاية.")
+    snip = snippet(text, compile_query("تهجير").matches)
+    frags = ["".join(s.text for s in f) for f in snip.fragments]
+    # the two best fragments (by distinct and stronger matches), in text order
+    assert frags == ["ثم جملة عن التهجير.", "وهنا التهجير والمهجرين معا."]
+    assert snip.matched == ["التهجير", "والمهجرين"]
+    assert snippet("لا شيء هنا. ولا هنا.", compile_query("تهجير").matches).text() == "لا شيء هنا."
+
+
+def test_did_you_mean_is_looked_for_only_where_it_can_help(fx):
+    from index.suggest import FEW_RESULTS, SHORT_QUERY, may_help
+    assert may_help(1, 0) and may_help(SHORT_QUERY, 10_000) and may_help(20, FEW_RESULTS - 1)
+    assert not may_help(SHORT_QUERY + 1, FEW_RESULTS)
+    # a short query with a typo gets its suggestion, whatever it finds
+    assert fx.search("تهجر القلمون").did_you_mean == "تهجير القلمون"
+    # a long question with a rare word and many results is left alone …
+    long_q = "ما هي أخبار تهجر الأهالي والمهجرين واللاجئين من القلمون إلى ريف حلب والشمال"
+    res = fx.search(long_q, limit=1)
+    if res.total >= FEW_RESULTS:
+        assert res.did_you_mean is None
+    # … but asked for directly, the suggestion is still there
+    assert "تهجير" in fx.suggest(long_q)

@@ -150,7 +150,7 @@ class TantivyEngine(Engine):
 
     def _filtered(self, query: ir.Query | None, filters: ir.Filters | None) -> tantivy.Query:
         Q = tantivy.Query
-        base = self.translate(query) if query is not None else Q.all_query()
+        base = self.translate(ir.flatten(query)) if query is not None else Q.all_query()
         if not filters:
             return base
         parts = []
@@ -168,14 +168,29 @@ class TantivyEngine(Engine):
     def search(self, query, filters, *, sort="relevance", limit=10, offset=0) -> EngineHits:
         s = self._ix.searcher()
         q = self._filtered(query, filters)
-        if sort in ("newest", "oldest"):
-            order = tantivy.Order.Desc if sort == "newest" else tantivy.Order.Asc
-            r = s.search(q, limit, count=True, order_by_field="day", order=order, offset=offset)
-            hits = [(s.doc(addr).get_first("id"), 0.0) for _, addr in r.hits]
-        else:
-            r = s.search(q, limit, count=True, offset=offset)
-            hits = [(s.doc(addr).get_first("id"), float(score)) for score, addr in r.hits]
-        return EngineHits(r.count, hits)
+        if sort == "newest":  # undated articles (day 0) come last by themselves
+            r = s.search(q, limit, count=True, order_by_field="day", order=tantivy.Order.Desc, offset=offset)
+            return EngineHits(r.count, [(s.doc(addr).get_first("id"), 0.0) for _, addr in r.hits])
+        if sort == "oldest":
+            return self._oldest(s, q, limit, offset)
+        r = s.search(q, limit, count=True, offset=offset)
+        return EngineHits(r.count, [(s.doc(addr).get_first("id"), float(score)) for score, addr in r.hits])
+
+    def _oldest(self, s, q, limit: int, offset: int) -> EngineHits:
+        """Oldest first, undated articles (day 0) last: the dated ones in order,
+        then the undated ones to fill the page."""
+        Q, Must = tantivy.Query, tantivy.Occur.Must
+        day = lambda lo, hi: Q.const_score_query(
+            Q.range_query(self._schema, "day", tantivy.FieldType.Unsigned, lo, hi), 0.0)
+        dated = s.search(Q.boolean_query([(Must, q), (Must, day(1, None))]), limit, count=True,
+                         order_by_field="day", order=tantivy.Order.Asc, offset=offset)
+        hits = [(s.doc(addr).get_first("id"), 0.0) for _, addr in dated.hits]
+        rest = max(limit - len(hits), 1)  # at least 1: the search also counts them
+        undated = s.search(Q.boolean_query([(Must, q), (Must, day(0, 0))]), rest, count=True,
+                           order_by_field="day", order=tantivy.Order.Asc, offset=max(offset - dated.count, 0))
+        if len(hits) < limit:
+            hits += [(s.doc(addr).get_first("id"), 0.0) for _, addr in undated.hits][:limit - len(hits)]
+        return EngineHits(dated.count + undated.count, hits)
 
     def count(self, query=None, filters=None) -> int:
         s = self._ix.searcher()

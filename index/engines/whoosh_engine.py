@@ -250,12 +250,12 @@ class WhooshEngine(Engine):
     def search(self, query, filters, *, sort="relevance", limit=10, offset=0) -> EngineHits:
         with self.lock:
             ix = self.arrays()
-            total, top = whoosh_eval.run(ix, query, whoosh_eval.filter_mask(ix, filters), sort, offset + limit)
+            total, top = whoosh_eval.run(ix, ir.flatten(query), whoosh_eval.filter_mask(ix, filters), sort, offset + limit)
             return EngineHits(total, [(ix.stored_id(d), s) for d, s in top[offset:offset + limit]])
 
     def _mask(self, query, filters):
         ix = self.arrays()
-        mask = whoosh_eval.evaluate_mask(ix, query)
+        mask = whoosh_eval.evaluate_mask(ix, ir.flatten(query) if query is not None else None)
         fm = whoosh_eval.filter_mask(ix, filters)
         return mask if fm is None else mask & fm
 

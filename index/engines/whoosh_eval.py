@@ -369,7 +369,9 @@ def run(ix: Index, q: ir.Query, filter_mask: np.ndarray | None, sort: str, k: in
         return total, []
     if sort in ("newest", "oldest"):
         days = ix.days()[docs]
-        order = np.lexsort((docs, -days if sort == "newest" else days))[:k]
+        # Undated articles (day 0) come last in both orders.
+        key = -days if sort == "newest" else np.where(days == 0, np.iinfo(np.int64).max, days)
+        order = np.lexsort((docs, key))[:k]
         return total, [(int(docs[i]), 0.0) for i in order]
     scores = res.score[docs]
     if not lazy:
