@@ -37,7 +37,7 @@ NEAR_THRESHOLD = 0.7
 
 _MARKS = re.compile("[\u064B-\u065F\u0670\u0640]")
 _FOLD = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ة", "ه"))
-_NON_WORD = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")
 
 
 @cache
@@ -51,14 +51,27 @@ def _minhash():
 _MASK = np.uint64(0xFFFFFFFF)
 
 
-def normalize(text: str) -> str:
-    """Text reduced to its words: what two copies of one body have in common."""
+def words(text: str) -> list[str]:
+    """The words of a text as two copies of one body share them: Unicode form,
+    diacritics, tatweel, hamza seats, case, punctuation and spacing ignored."""
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     t = _MARKS.sub("", text)
     for a, b in _FOLD:  # str.replace is much faster than str.translate on Arabic text
         t = t.replace(a, b)
-    return _NON_WORD.sub(" ", t.casefold()).strip()
+    out: list[str] = []
+    add, extend, find = out.append, out.extend, _WORD.findall
+    for piece in t.casefold().split():  # = _WORD.findall(...), faster: see below
+        if piece.isalnum():  # str.isalnum is exactly [^\W_] for every character
+            add(piece)
+        else:
+            extend(find(piece))
+    return out
+
+
+def normalize(text: str) -> str:
+    """Text reduced to its words, one space apart: what two copies of one body have in common."""
+    return " ".join(words(text))
 
 
 def body_key(body: str, normalized: str | None = None) -> str | None:
@@ -69,34 +82,94 @@ def body_key(body: str, normalized: str | None = None) -> str | None:
     return hashlib.sha1(norm.encode("utf-8")).hexdigest()
 
 
-def _shingle_hashes(words: list[str]) -> list[int]:
-    """32-bit hashes of the word 3-grams, combined from per-word CRC-32s (vectorized)."""
-    w = np.fromiter((zlib.crc32(x.encode("utf-8")) for x in words), dtype=np.uint64,
-                    count=len(words))
+class _WordHashes(dict):
+    """word → its CRC-32, memoized (news vocabulary repeats; ``encode`` + ``crc32`` per
+    word was the costliest step of a signature).  Cleared when it grows large."""
+
+    LIMIT = 2_000_000
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        h = self[word] = zlib.crc32(word.encode("utf-8"))
+        return h
+
+
+_word_hash = _WordHashes()
+
+
+def _shingle_hashes(words: list[str]) -> np.ndarray:
+    """The distinct 32-bit hashes of the word 3-grams, combined from per-word CRC-32s (vectorized)."""
+    w = np.fromiter(map(_word_hash.__getitem__, words), dtype=np.uint64, count=len(words))
     h = w[:-2] * np.uint64(0x9E3779B1) ^ w[1:-1] * np.uint64(0x85EBCA77) ^ w[2:]
     h ^= h >> np.uint64(29)
-    return np.unique(h & _MASK).tolist()
+    return np.unique(h & _MASK)
 
 
-def _identity(x: int) -> int:
-    return x
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, element-wise (what datasketch's ``affine32``
+    scheme applies to each input hash before its permutations)."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+_ROWS_PER_STEP = 65_536  # shingles hashed per NumPy step (bounds the temporary matrix)
+
+
+def signatures(bodies: list[str], normalized: list | None = None) -> list[bytes | None]:
+    """The MinHash signatures of many bodies' word 3-grams, packed; None for short bodies.
+
+    The same values as datasketch's ``MinHash(num_perm=NUM_PERM, seed=1)`` fed
+    each body's shingle hashes (``normalized``: each body's :func:`normalize` string
+    or :func:`words` list, when already known) (its ``affine32`` scheme: ``min(a·fmix(h) + b)``
+    per permutation, modulo 2³²), computed for the whole batch in a few
+    NumPy steps instead of one MinHash object per body."""
+    norms = normalized if normalized is not None else [words(b) for b in bodies]
+    _, (a, b), scheme = _minhash()
+    if scheme != "affine32":  # pragma: no cover - guards a datasketch change of default
+        raise RuntimeError(f"datasketch MinHash scheme {scheme!r}: expected affine32")
+    a, b = a.astype(np.uint32), b.astype(np.uint32)
+    out: list[bytes | None] = [None] * len(norms)
+    todo: list[tuple[int, np.ndarray]] = []
+    for i, norm in enumerate(norms):
+        ws = norm.split() if isinstance(norm, str) else norm
+        if len(ws) >= MIN_SHINGLE_WORDS:
+            todo.append((i, _fmix32(_shingle_hashes(ws).astype(np.uint32))))
+    start = 0
+    while start < len(todo):
+        stop, rows = start, 0
+        while stop < len(todo) and (rows == 0 or rows + len(todo[stop][1]) <= _ROWS_PER_STEP):
+            rows += len(todo[stop][1])
+            stop += 1
+        group = todo[start:stop]
+        hv = np.concatenate([h for _, h in group])
+        phv = hv[:, None] * a + b  # uint32 arithmetic wraps: modulo 2^32
+        offsets = np.cumsum([0] + [len(h) for _, h in group[:-1]])
+        mins = np.minimum.reduceat(phv, offsets, axis=0)
+        for (i, _), row in zip(group, mins):
+            out[i] = row.astype("<u4").tobytes()
+        start = stop
+    return out
 
 
 def signature(body: str, normalized: str | None = None) -> bytes | None:
-    """The MinHash signature of the body's word 3-grams, packed; None for short bodies."""
-    words = (normalize(body) if normalized is None else normalized).split()
-    if len(words) < MIN_SHINGLE_WORDS:
-        return None
-    minhash, permutations, scheme = _minhash()
-    m = minhash(num_perm=NUM_PERM, hashfunc=_identity, permutations=permutations, scheme=scheme)
-    m.update_batch(_shingle_hashes(words))
-    return np.asarray(m.hashvalues, dtype="<u4").tobytes()
+    """The MinHash signature of one body (see :func:`signatures`)."""
+    return signatures([body], None if normalized is None else [normalized])[0]
 
 
 def fingerprints(body: str) -> tuple[str | None, bytes | None]:
     """(body_key, signature) with one normalization."""
-    norm = normalize(body)
-    return body_key(body, norm), signature(body, norm)
+    return fingerprints_many([body])[0]
+
+
+def fingerprints_many(bodies: list[str]) -> list[tuple[str | None, bytes | None]]:
+    """``(body_key, signature)`` of each body, the signatures computed as one batch."""
+    ws = [words(b) for b in bodies]
+    sigs = signatures(bodies, ws)
+    return [(body_key(b, " ".join(w)), s) for b, w, s in zip(bodies, ws, sigs)]
 
 
 def band_keys(sig: bytes) -> list[int]:

@@ -81,8 +81,7 @@ def ingest(store: Store, paths: Iterable, fmt: str | None = None,
         near = 0
         done = []
         with store.batch():
-            for rec in pending:
-                result = store.put(rec)
+            for result in store.put_many(pending):
                 counts[result.status] += 1
                 near += result.near
                 done.append(result.status)

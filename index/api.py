@@ -25,7 +25,7 @@ from .analysis import Token, analyzer, normalize
 from .engines import ENGINES, SORTS, engine_advice
 from .engines.base import FACETS
 from .highlight import Snippet, segments, marks, snippet
-from .indexer import IndexState, open_engine, sync
+from .indexer import BULK, Follower, IndexState, open_engine, sync, word_cache
 from .query import Filters, compile_query, dates, ir
 from .ranking import MODES
 from .results import Hit, SearchResults
@@ -36,6 +36,7 @@ ARCHIVE_FILE = "archive.sqlite3"
 INDEX_DIR = "index"
 MAX_LIMIT = 1000
 MAX_FETCH = 3000  # hits read to fill a page when duplicates are collapsed
+FOLLOW_AFTER = BULK  # articles stored by one ingest before indexing starts beside it
 
 
 def default_home() -> Path:
@@ -49,6 +50,24 @@ def default_home() -> Path:
 
 class ArshifError(Exception):
     """An error to show the user as one line (bad parameter, missing archive, …)."""
+
+
+def _keep_word_cache(index_dir: Path) -> Callable[[Path], None]:
+    """Read the analyzer's saved word cache of an index that is about to be
+    replaced; the function returned writes it into the new index directory
+    (the words' analyses do not depend on the engine)."""
+    path = word_cache(index_dir)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return lambda new_dir: None
+
+    def put(new_dir: Path) -> None:
+        try:
+            word_cache(new_dir).write_bytes(data)
+        except OSError:
+            pass
+    return put
 
 
 def archive_exists(home: Path) -> bool:
@@ -98,8 +117,25 @@ class Arshif:
         After an interruption (Ctrl-C) the index is left for the next run to catch up.
         """
         self.sync()
-        report = ingest_paths(self.store, paths, fmt=fmt, on_record=on_record,
-                              options=options, on_failure=on_failure)
+        follower: Follower | None = None
+        stored = 0
+
+        def record(status: str) -> None:
+            # A big ingest: index in a second process while this one stores.
+            nonlocal follower, stored
+            stored += 1
+            if follower is None and stored == FOLLOW_AFTER:
+                follower = Follower(self.store.path, self.index_dir, self.state.engine_name).start()
+            if on_record:
+                on_record(status)
+
+        try:
+            report = ingest_paths(self.store, paths, fmt=fmt, on_record=record,
+                                  options=options, on_failure=on_failure)
+        finally:
+            if follower is not None:
+                follower.finish()
+                self.engine.refresh()
         if not report.interrupted:
             self.sync()
         return report
@@ -116,8 +152,10 @@ class Arshif:
         """Rebuild the index from the archive, from scratch."""
         name = self.state.engine_name
         self.engine.close()
+        words = _keep_word_cache(self.index_dir)
         shutil.rmtree(self.index_dir, ignore_errors=True)
         self.engine = open_engine(self.index_dir, name, create=True)
+        words(self.index_dir)
         return self.sync(progress)
 
     def migrate(self, engine: str, progress: Callable[[int], None] | None = None) -> int:
@@ -132,6 +170,7 @@ class Arshif:
         shutil.rmtree(building, ignore_errors=True)
         new_state = IndexState(building)
         new_engine = open_engine(building, engine, create=True)
+        _keep_word_cache(self.index_dir)(building)
         try:
             n = sync(self.store, new_engine, new_state, progress)
         finally:

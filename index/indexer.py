@@ -6,6 +6,16 @@ applied; :func:`sync` applies what came after it.  The state is written only
 after the engine has committed, so a crash in between means some articles
 are indexed twice (an update, harmless), never that one is missed.
 
+A big ingest does not wait for the archive to be complete: a
+:class:`Follower` process applies the change log *while* the ingest is
+still writing it (SQLite's WAL lets it read what each committed batch
+added), so storing and indexing run on two cores at once; the ingest's own
+:func:`sync` then finds almost nothing left to do.
+
+The analyzer's word cache is saved beside the index (:func:`word_cache`)
+and loaded by every process that indexes, so only words never seen before
+are analysed.
+
 The state also records the :data:`~index.analysis.ANALYSIS_VERSION` the
 index was built with.  Terms are stems and roots, so when the analysis
 changes an old index no longer matches new queries: :func:`sync` sees the
@@ -16,6 +26,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -23,7 +34,7 @@ from typing import Callable, Iterator
 
 from archive.store import Store
 
-from .analysis import ANALYSIS_VERSION
+from .analysis import ANALYSIS_VERSION, analyzer, word_cache_name
 from .engines import DEFAULT_ENGINE, ENGINES, Engine
 from .views import IndexDoc, index_docs
 
@@ -83,12 +94,42 @@ def open_engine(index_dir: Path, name: str | None = None, create: bool = False) 
     return cls(path)
 
 
+def word_cache(index_dir: Path) -> Path:
+    return Path(index_dir) / word_cache_name()
+
+
+_loaded_caches: set[str] = set()
+
+
+def load_words(index_dir: Path) -> None:
+    """Warm this process's analyzer with the word cache saved beside the index (once)."""
+    path = word_cache(index_dir)
+    if str(path) not in _loaded_caches:
+        _loaded_caches.add(str(path))
+        analyzer.load(path)
+
+
+SAVE_WORDS_AFTER = 1000  # new words that make saving the word cache worth its write
+
+
+def save_words(index_dir: Path) -> None:
+    try:
+        analyzer.save(word_cache(index_dir), min_new=SAVE_WORDS_AFTER)
+    except OSError:
+        pass  # a read-only index directory: the cache is only an optimization
+
+
+def _worker_init(index_dir: str) -> None:
+    load_words(Path(index_dir))
+
+
 def _indexable(store: Store, ids: list[str]) -> dict:
     """The articles to index: exact duplicates of an indexed article are archived, not indexed."""
     return {k: a for k, a in store.get_many(ids).items() if not a.canonical_id}
 
 
-def _analyzed(store: Store, ids: list[str], workers: int) -> Iterator[tuple[list[str], dict, list[IndexDoc]]]:
+def _analyzed(store: Store, ids: list[str], workers: int,
+              index_dir: Path | None = None) -> Iterator[tuple[list[str], dict, list[IndexDoc]]]:
     """``(chunk of ids, their articles, their IndexDocs)``, in order.
 
     Analysis is the costliest step of indexing; for a big batch it runs in
@@ -101,7 +142,8 @@ def _analyzed(store: Store, ids: list[str], workers: int) -> Iterator[tuple[list
             yield chunk, articles, index_docs(list(articles.values()))
         return
     ctx = multiprocessing.get_context("spawn")  # safe in a threaded web server, unlike fork
-    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+    init = (_worker_init, (str(index_dir),)) if index_dir is not None else (None, ())
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=init[0], initargs=init[1]) as pool:
         pending: deque = deque()
         for chunk in chunks:
             articles = _indexable(store, chunk)
@@ -114,6 +156,20 @@ def _analyzed(store: Store, ids: list[str], workers: int) -> Iterator[tuple[list
             yield c, a, fut.result()
 
 
+def _apply(store: Store, w, ids: list[str], workers: int, index_dir: Path | None,
+           progress: Callable[[int], None] | None) -> None:
+    for chunk, articles, docs in _analyzed(store, ids, workers, index_dir):
+        by_id = {d.id: d for d in docs}
+        for doc_id in chunk:
+            d = by_id.get(doc_id)
+            if d is None:  # gone, or an exact duplicate (see _indexable)
+                w.delete(doc_id)
+            else:
+                w.upsert(d)
+        if progress:
+            progress(len(chunk))
+
+
 def sync(store: Store, engine: Engine, state: IndexState,
          progress: Callable[[int], None] | None = None) -> int:
     """Apply the archive's changes since the state's seq; return how many articles were indexed."""
@@ -121,21 +177,73 @@ def sync(store: Store, engine: Engine, state: IndexState,
     since = 0 if state.stale else state.seq  # a new analysis re-indexes everything
     if since >= target and not state.stale:
         return 0
-    ids = store.changed_since(since)
+    ids = store.changed_since(since, target)
     bulk = len(ids) >= BULK
     workers = min(os.cpu_count() or 1, MAX_WORKERS) if bulk else 1
-    done = 0
+    load_words(state.dir)
     with engine.writer(bulk=bulk) as w:
-        for chunk, articles, docs in _analyzed(store, ids, workers):
-            by_id = {d.id: d for d in docs}
-            for doc_id in chunk:
-                d = by_id.get(doc_id)
-                if d is None:  # gone, or an exact duplicate (see _indexable)
-                    w.delete(doc_id)
-                else:
-                    w.upsert(d)
-            done += len(chunk)
-            if progress:
-                progress(len(chunk))
+        _apply(store, w, ids, workers, state.dir, progress)
     state.write(seq=target, analysis_version=ANALYSIS_VERSION)
-    return done
+    if workers <= 1:  # worker processes keep their own caches
+        save_words(state.dir)
+    return len(ids)
+
+
+# -- indexing while an ingest writes --------------------------------------------
+POLL = 0.2  # seconds between looks at the change log
+
+
+class Follower:
+    """A process that keeps the index in line with the archive while an ingest writes it.
+
+    ``start()`` it once the ingest has enough to index; ``finish()`` when the
+    ingest is done: the process applies what is left, commits, records the
+    seq it reached in the index state and exits.  The engine is written by
+    this process alone until then (the ingesting process must not sync
+    meanwhile).  If the process fails, ``finish()`` says so and the next
+    :func:`sync` simply applies the changes it had not committed."""
+
+    def __init__(self, store_path: Path, index_dir: Path, engine: str):
+        ctx = multiprocessing.get_context("spawn")
+        self._stop = ctx.Event()
+        # Not a daemon: Whoosh's bulk writer starts processes of its own.  It
+        # stops by itself if this process dies (see _follow).
+        self._proc = ctx.Process(target=_follow, name="arshif-indexer",
+                                 args=(str(store_path), str(index_dir), engine, self._stop, os.getpid()))
+
+    def start(self) -> "Follower":
+        self._proc.start()
+        return self
+
+    def finish(self) -> bool:
+        """Let the process catch up and stop; True if it committed its work."""
+        self._stop.set()
+        self._proc.join()
+        return self._proc.exitcode == 0
+
+
+def _follow(store_path: str, index_dir: str, engine_name: str, stop, parent: int) -> None:
+    store = Store(Path(store_path))
+    state = IndexState(Path(index_dir))
+    engine = open_engine(Path(index_dir), engine_name)
+    load_words(state.dir)
+    seq = 0 if state.stale else state.seq
+    try:
+        with engine.writer(bulk=True) as w:
+            while True:
+                # Read before looking, so the last batch is never missed; an
+                # orphan (the ingest was killed) commits what the archive has.
+                done = stop.is_set() or os.getppid() != parent
+                target = store.last_seq()
+                if target > seq:
+                    _apply(store, w, store.changed_since(seq, target), 1, None, None)
+                    seq = target
+                elif done:
+                    break
+                else:
+                    time.sleep(POLL)
+        state.write(seq=seq, analysis_version=ANALYSIS_VERSION)
+        save_words(state.dir)
+    finally:
+        engine.close()
+        store.close()

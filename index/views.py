@@ -1,14 +1,24 @@
 """From an archive article to the document an engine indexes.
 
-Each text field (title, body) is analyzed once; its tokens give three term
-lists, one per view, each term with its position (positions let phrases
-match).  Stop words stay in the exact view only.  Filter fields (source,
-category, day) are plain values.
+Each text field (title, body) is analyzed once; its words give three views,
+each a list of terms *by position*: ``views["body_stem"][7]`` is the stem of
+the body's eighth word.  Stop words stay in the exact view only: their slot
+in the stem and root views holds :data:`GAP`, so positions keep their gaps
+and a phrase such as ``"مخيم في اليرموك"`` still needs one word between its
+two terms.  (``_`` is never a term: the tokenizer splits words at it.)  Filter fields (source, category, day) are plain values.
+
+Positional lists are the cheapest shape to build (see :class:`_PieceTerms`:
+the text is split and looked up in C, piece by piece) and to ship between
+processes, and each engine turns them into its own input in one pass: a
+string of terms for tantivy, terms with their positions for Whoosh.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from datetime import date as _date
+from itertools import chain
+from typing import Iterator
 
 from archive.records import Article
 
@@ -16,14 +26,27 @@ from .analysis import analyzer
 from .analysis.tokenize import WORD
 from .ranking import TEXT_FIELDS, field_name
 
+GAP = "_"
+_VIEW_NAMES = {f: (field_name(f, "exact"), field_name(f, "stem"), field_name(f, "root"))
+               for f in TEXT_FIELDS}
+
 
 @dataclass
 class IndexDoc:
     id: str
-    terms: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    views: dict[str, list[str]] = field(default_factory=dict)
     source: str | None = None
     category: str | None = None
     day: int = 0  # YYYYMMDD, 0 when the date is unknown
+
+    def pairs(self, name: str) -> Iterator[tuple[str, int]]:
+        """The ``(term, position)`` pairs of a view, gaps left out."""
+        return ((t, p) for p, t in enumerate(self.views.get(name, ())) if t != GAP)
+
+    def length(self, name: str) -> int:
+        """How many terms a view has (its field length for BM25: gaps do not count)."""
+        terms = self.views.get(name, ())
+        return len(terms) - terms.count(GAP)
 
 
 def day_number(iso: str | None) -> int:
@@ -37,27 +60,44 @@ def day_number(iso: str | None) -> int:
     return d.year * 10000 + d.month * 100 + d.day
 
 
+class _PieceTerms(dict):
+    """A whitespace-separated piece of text → the index terms of its words:
+    a tuple of ``(exact, stem, root)``, with :data:`GAP` for a stop word's stem
+    and root, words without a normalized form left out.
+
+    Text is split with ``str.split`` and looked up piece by piece (both run
+    in C); only a piece never seen before goes through the tokenizer and the
+    analyzer.  Most pieces are one word, and news text repeats its words."""
+
+    LIMIT = 2_000_000
+
+    def __missing__(self, piece: str) -> tuple:
+        word = analyzer.word
+        terms = []
+        for w in WORD.findall(piece):
+            a = word(w)
+            if a[0]:
+                terms.append((a[0], GAP, GAP) if a[3] else (a[0], a[1], a[2]))
+        if len(self) >= self.LIMIT:
+            self.clear()
+        t = self[piece] = tuple(terms)
+        return t
+
+
+_piece_terms = _PieceTerms()
+_exact, _stem, _root = itemgetter(0), itemgetter(1), itemgetter(2)
+
+
 def index_doc(article: Article) -> IndexDoc:
     doc = IndexDoc(article.id, source=article.source, category=article.category,
                    day=day_number(article.date))
-    word = analyzer.word
+    lookup = _piece_terms.__getitem__
     for f in TEXT_FIELDS:
-        # The loop of Analyzer.tokens without building a Token per word: the
-        # same words, positions and views, about twice as fast.
-        exact, stem, root = [], [], []
-        pos = 0
-        for surface in WORD.findall(getattr(article, f) or ""):
-            a = word(surface)
-            if not a.normalized:
-                continue
-            exact.append((a.normalized, pos))
-            if not a.stop:
-                stem.append((a.stem, pos))
-                root.append((a.root, pos))
-            pos += 1
-        doc.terms[field_name(f, "exact")] = exact
-        doc.terms[field_name(f, "stem")] = stem
-        doc.terms[field_name(f, "root")] = root
+        terms = list(chain.from_iterable(map(lookup, (getattr(article, f) or "").split())))
+        exact, stem, root = _VIEW_NAMES[f]
+        doc.views[exact] = list(map(_exact, terms))
+        doc.views[stem] = list(map(_stem, terms))
+        doc.views[root] = list(map(_root, terms))
     return doc
 
 

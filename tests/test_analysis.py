@@ -153,14 +153,16 @@ def test_stop_words_are_flagged_but_kept():
 
 def test_stop_words_drop_from_stem_and_root_views_only():
     from archive.records import Article
-    from index.views import index_doc
+    from index.views import GAP, index_doc
     from index.ranking import field_name
     doc = index_doc(Article(id="x", title="", body="المفاوضات في بيروت"))
-    exact, stems, roots = ([t for t, _ in doc.terms[field_name("body", v)]]
-                           for v in ("exact", "stem", "root"))
+    exact, stems, roots = (doc.views[field_name("body", v)] for v in ("exact", "stem", "root"))
     assert exact == ["المفاوضات", "في", "بيروت"]
-    assert "في" not in stems and "في" not in roots
-    assert stem("المفاوضات") in stems and stem("بيروت") in stems
+    # The stop word keeps its position in the stem and root views, as a gap.
+    assert stems == [stem("المفاوضات"), GAP, stem("بيروت")]
+    assert roots[1] == GAP and GAP not in (roots[0], roots[2])
+    assert list(doc.pairs(field_name("body", "stem"))) == [(stem("المفاوضات"), 0), (stem("بيروت"), 2)]
+    assert doc.length(field_name("body", "stem")) == 2 and doc.length(field_name("body", "exact")) == 3
 
 
 # ---------------------------------------------------------------- parity

@@ -8,7 +8,6 @@ import pytest
 from cli import main
 from index.api import Arshif, ArshifError
 from index.engines import ENGINES, FACETS
-from index.engines.tantivy_engine import joined
 from index.query import Filters, compile_query
 
 ARTICLES = [
@@ -110,12 +109,12 @@ def test_count_and_facets_over_the_result_set(libs, name):
 def test_update_and_delete(tmp_path, name):
     from index.views import IndexDoc
     e = ENGINES[name].create(tmp_path / name)
-    doc = IndexDoc("x", {"body_exact": [("قديم", 0)], "body_stem": [("قديم", 0)], "body_root": [("قدم", 0)]},
+    doc = IndexDoc("x", {"body_exact": ["قديم"], "body_stem": ["قديم"], "body_root": ["قدم"]},
                    source="a", day=20200101)
     e.add_all([doc])
     with e.writer() as w:
-        w.upsert(IndexDoc("x", {"body_exact": [("جديد", 0)], "body_stem": [("جديد", 0)],
-                                "body_root": [("جدد", 0)]}, source="b", day=20200101))
+        w.upsert(IndexDoc("x", {"body_exact": ["جديد"], "body_stem": ["جديد"],
+                                "body_root": ["جدد"]}, source="b", day=20200101))
     from index.query import ir
     assert e.count() == 1
     assert e.search(ir.TermQ("body_exact", "قديم"), Filters()).total == 0
@@ -125,12 +124,6 @@ def test_update_and_delete(tmp_path, name):
         w.delete("x")
     assert e.count() == 0
     e.close()
-
-
-def test_gaps_are_filled_for_tantivy():
-    assert joined([("a", 0), ("b", 2), ("c", 3)]) == "a _ b c"
-    assert joined([("a", 0), ("b", 1)]) == "a b"
-    assert joined([]) == ""
 
 
 def test_init_and_migrate_keep_results(runner, tmp_path, corpus):

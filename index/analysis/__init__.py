@@ -34,4 +34,15 @@ VIEWS = ("exact", "stem", "root")
 #: record it, and one built with another version is rebuilt on the next sync.
 ANALYSIS_VERSION = 5
 
-__all__ = ["ANALYSIS_VERSION", "Analyzer", "Token", "WordAnalysis", "analyzer", "normalize", "VIEWS"]
+
+def word_cache_name() -> str:
+    """The file name of the saved word cache (:meth:`Analyzer.save`): it names the
+    analysis version and the dictionary's, so a cache from another never loads."""
+    from importlib import metadata
+    try:
+        dictionary = metadata.version("arramooz-pysqlite")
+    except metadata.PackageNotFoundError:
+        dictionary = "unknown"
+    return f"words-{ANALYSIS_VERSION}-arramooz-{dictionary}.marshal"
+
+__all__ = ["ANALYSIS_VERSION", "Analyzer", "Token", "WordAnalysis", "analyzer", "normalize", "VIEWS", "word_cache_name"]

@@ -5,10 +5,19 @@ normalized form (the *exact* view), its light stem and its root, its
 character offsets and its position.  Word-level analysis is a pure function
 of the surface string, and news vocabulary is Zipfian, so it is memoized:
 most words of a new article have been seen before.
+
+The memo can be saved and loaded (:meth:`Analyzer.save`, :meth:`Analyzer.load`):
+the indexer keeps it beside the index, so a new process (a CLI ingest, a
+reindex) starts warm instead of analysing every word of the archive again.
+The file's name carries :data:`~index.analysis.ANALYSIS_VERSION`'s value
+given by the caller, so a changed analysis never reads old answers.
 """
 from __future__ import annotations
 
+import marshal
+import os
 import threading
+from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from . import lexicon, morph
@@ -48,10 +57,51 @@ class Token(NamedTuple):
 class Analyzer:
     """Thread-safe, memoizing analyzer.  Use the module-level :data:`analyzer`."""
 
-    def __init__(self, cache_size: int = 500_000):
+    def __init__(self, cache_size: int = 1_500_000):
         self._cache: dict[str, WordAnalysis] = {}
         self._cache_size = cache_size
         self._lock = threading.Lock()
+        self._saved = 0  # entries in the cache when it was last loaded or saved
+
+    @property
+    def cached(self):
+        """``cached(surface)``: the memoized analysis of a word, or None (no analysis done)."""
+        return self._cache.get
+
+    def load(self, path: Path) -> int:
+        """Add the word analyses saved in ``path`` (if it exists) to the memo; how many."""
+        try:
+            entries = marshal.loads(Path(path).read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            return 0  # missing or unreadable: it is only a cache
+        if not isinstance(entries, dict):
+            return 0
+        room = self._cache_size - len(self._cache)
+        new = tuple.__new__
+        with self._lock:
+            for k, v in entries.items():
+                if room <= 0:
+                    break
+                if k not in self._cache:
+                    self._cache[k] = new(WordAnalysis, v)
+                    room -= 1
+            self._saved = len(self._cache)
+        return len(entries)
+
+    def save(self, path: Path, min_new: int = 1000) -> bool:
+        """Write the memo to ``path`` (atomically) when it grew by ``min_new`` words since
+        it was loaded or saved; True if written."""
+        if len(self._cache) - self._saved < min_new:
+            return False
+        with self._lock:
+            data = marshal.dumps({k: tuple(v) for k, v in self._cache.items()})
+            self._saved = len(self._cache)
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        return True
 
     def word(self, surface: str) -> WordAnalysis:
         a = self._cache.get(surface)
@@ -60,6 +110,7 @@ class Analyzer:
             if len(self._cache) >= self._cache_size:
                 with self._lock:
                     self._cache.clear()
+                    self._saved = 0
             self._cache[surface] = a
         return a
 

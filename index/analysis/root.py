@@ -14,6 +14,7 @@ raw word) with two fixes:
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 
 from tashaphyne.stemming import ArabicLightStemmer
 
@@ -41,8 +42,12 @@ def _stemmer() -> _DeterministicStemmer:
     return s
 
 
+@lru_cache(maxsize=200_000)
 def root(stem: str) -> str:
-    """Return the root of a light stem (the stem itself for non-Arabic or short words)."""
+    """Return the root of a light stem (the stem itself for non-Arabic or short words).
+
+    Memoized: Tashaphyne's extraction is the costliest step of analysing a
+    new word, and the forms of one name or word share their light stem."""
     if len(stem) < 3 or not ("\u0621" <= stem[0] <= "\u064A"):
         return stem
     s = _stemmer()

@@ -156,6 +156,9 @@ class Engine(ABC):
             for d in docs:
                 w.upsert(d)
 
+    def refresh(self) -> None:
+        """See what another process committed (after it wrote the index)."""
+
     def close(self) -> None:
         pass
 

@@ -4,10 +4,9 @@ tantivy receives the same pre-analyzed views as Whoosh.  Each view of a
 field becomes one string of its terms joined by spaces, split again by a
 whitespace tokenizer.  The stem and root views have no stop words, but the
 positions must keep their gaps (so ``"مخيم في اليرموك"`` stays a phrase
-with one word missing): a stop word's position carries a placeholder term
-(:data:`GAP`, never produced by the analyzer since ``_`` separates words)
-that a stop-word filter removes, and tantivy's stop-word filter leaves the
-position unused.
+with one word missing): a stop word's position holds the placeholder
+:data:`~index.views.GAP`, which a stop-word filter removes, and tantivy's
+stop-word filter leaves the position unused.
 
 The compiled query tree maps one to one onto tantivy queries: a term's
 boost multiplies its BM25 score, phrases keep their slop (tantivy counts
@@ -26,10 +25,9 @@ import tantivy
 
 from ..query import ir
 from ..ranking import TEXT_FIELDS, VIEW_WEIGHTS, field_name
-from ..views import IndexDoc
+from ..views import GAP, IndexDoc
 from .base import FACETS, Engine, EngineHits, EngineWriter, dir_size, facet_values, sorted_counts
 
-GAP = "_"
 TOKENIZER = "arshif_terms"
 MAX_FACET_VALUES = 100_000
 BULK_HEAP = 512_000_000
@@ -54,27 +52,15 @@ def _analyzer() -> tantivy.TextAnalyzer:
             .filter(tantivy.Filter.custom_stopword([GAP])).build())
 
 
-def joined(pairs: list[tuple[str, int]]) -> str:
-    """``[("a", 0), ("b", 2)]`` → ``"a _ b"``: the terms at their positions, gaps filled with :data:`GAP`."""
-    if not pairs:
-        return ""
-    if pairs[-1][1] == len(pairs) - 1:  # no gaps (the exact view)
-        return " ".join(t for t, _ in pairs)
-    slots = [GAP] * (pairs[-1][1] + 1)
-    for t, p in pairs:
-        slots[p] = t
-    return " ".join(slots)
-
-
 def _document(doc: IndexDoc) -> tantivy.Document:
     d = tantivy.Document()
     d.add_text("id", doc.id)
     for k, v in facet_values(doc).items():
         d.add_text(k, v)
     d.add_unsigned("day", doc.day)
-    for name, pairs in doc.terms.items():
-        if pairs:
-            d.add_text(name, joined(pairs))
+    for name, terms in doc.views.items():
+        if terms:
+            d.add_text(name, " ".join(terms))
     return d
 
 
@@ -218,6 +204,9 @@ class TantivyEngine(Engine):
             return [int(s.doc_freq(field, t)) for t in terms]
         except ValueError:  # not a field of the schema
             return [0] * len(terms)
+
+    def refresh(self) -> None:
+        self._ix.reload()
 
     def size_bytes(self) -> int:
         return dir_size(self.path)

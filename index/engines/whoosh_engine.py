@@ -121,10 +121,11 @@ class _Writer(EngineWriter):
 
     def upsert(self, doc: IndexDoc) -> None:
         fields = {"id": doc.id, "day": doc.day, **facet_values(doc)}
-        for name, terms in doc.terms.items():
-            if terms:
-                fields[name] = PreAnalyzed(terms)
-                fields[norm_field(name)] = fieldnorm_id(len(terms))
+        for name, terms in doc.views.items():
+            n = doc.length(name)
+            if n:
+                fields[name] = PreAnalyzed(list(doc.pairs(name)))
+                fields[norm_field(name)] = fieldnorm_id(n)
         self._w.update_document(**fields)
 
     def delete(self, doc_id: str) -> None:

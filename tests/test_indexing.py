@@ -1,0 +1,102 @@
+"""Indexing: views by position, indexing beside a big ingest, the saved word cache."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import index.api
+import index.indexer
+from archive import dedup
+from archive.records import Article
+from index.analysis import Analyzer, analyzer
+from index.analysis.tokenize import WORD, words
+from index.api import Arshif
+from index.indexer import word_cache
+from index.views import GAP, index_doc
+from ingest_fixtures import paragraph, src, write_jsonl  # noqa: F401
+
+TEXT = st.text(alphabet=st.sampled_from(list("بتهجير الـمُهَجَّرِينَ،.«»_-\u200c\u200f 12٣\n\t#")), max_size=80)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_fast_word_split_equals_the_tokenizer(text):
+    assert words(text) == WORD.findall(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXT)
+def test_views_are_the_analyzer_tokens_by_position(text):
+    doc = index_doc(Article(id="x", title="", body=text))
+    toks = analyzer.analyze(text)
+    assert doc.views["body_exact"] == [t.normalized for t in toks]
+    assert doc.views["body_stem"] == [GAP if t.stop else t.stem for t in toks]
+    assert doc.views["body_root"] == [GAP if t.stop else t.root for t in toks]
+
+
+def test_batched_minhash_equals_datasketch():
+    from datasketch import MinHash
+    bodies = [paragraph(i, 30 + i) for i in range(40)] + ["قصير جدا", ""]
+    sigs = dedup.signatures(bodies)
+    assert sigs[-1] is None and sigs[-2] is None
+    for body, sig in zip(bodies[:40], sigs):
+        m = MinHash(num_perm=dedup.NUM_PERM, seed=1, hashfunc=lambda x: x)
+        m.update_batch(dedup._shingle_hashes(dedup.words(body)).tolist())
+        assert np.asarray(m.hashvalues, dtype="<u4").tobytes() == sig
+    assert dedup.fingerprints_many(bodies[:3]) == [dedup.fingerprints(b) for b in bodies[:3]]
+
+
+def _corpus(path, n):
+    rows = [{"id": f"a{i}", "title": f"خبر رقم {i}", "body": paragraph(i, 30),
+             "date": f"2018-05-{1 + i % 28:02d}", "source": "الجزيرة" if i % 2 else "بي بي سي"}
+            for i in range(n)]
+    rows.append(dict(rows[3], id="copy-of-a3"))  # an exact duplicate: archived, not indexed
+    return write_jsonl(path, rows)
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_a_big_ingest_indexes_beside_the_archive(tmp_path, src, monkeypatch, engine):
+    """With the follower process (started after FOLLOW_AFTER articles), the index
+    ends exactly as with the plain ingest-then-sync path."""
+    corpus = _corpus(src / "news.jsonl", 60)
+    results = {}
+    for follow_after in (10, 10**9):
+        monkeypatch.setattr(index.api, "FOLLOW_AFTER", follow_after)
+        home = tmp_path / f"home-{follow_after}"
+        with Arshif(home, engine=engine) as a:
+            report = a.ingest([corpus])
+            assert report.added == 60 and report.duplicate == 1
+            assert a.state.seq == a.store.last_seq()
+            assert a.engine.count() == 60
+            results[follow_after] = [(h.article.id, h.matched) for h in a.search("مفاوضات درعا", limit=20).hits]
+    assert results[10] == results[10**9] and results[10]
+
+
+def test_the_word_cache_survives_a_reindex_and_warms_a_new_analyzer(tmp_path, src, monkeypatch):
+    monkeypatch.setattr(index.indexer, "SAVE_WORDS_AFTER", 1)
+    home = tmp_path / "home"
+    with Arshif(home) as a:
+        a.ingest([_corpus(src / "news.jsonl", 5)])
+        cache = word_cache(a.index_dir)
+        saved = cache.read_bytes()
+        a.reindex()
+        assert cache.read_bytes() == saved
+    fresh = Analyzer()
+    assert fresh.load(cache) > 0
+    for w in ("المفاوضات", "درعا", "الأردنية"):
+        assert fresh.cached(w) == analyzer.word(w)
+
+
+def test_a_broken_word_cache_is_ignored(tmp_path):
+    bad = tmp_path / "words.marshal"
+    bad.write_bytes(b"\x00not marshal")
+    fresh = Analyzer()
+    assert fresh.load(bad) == 0 and fresh.load(tmp_path / "missing") == 0
+    assert fresh.word("بتهجير") == analyzer.word("بتهجير")
+    fresh.word("تهجير")
+    assert fresh.save(tmp_path / "w.marshal", min_new=1)
+    again = Analyzer()
+    assert again.load(tmp_path / "w.marshal") == 2 and again.cached("تهجير") == analyzer.word("تهجير")
