@@ -169,6 +169,28 @@ def _sentences(text: str):
         yield from _fragments(text, m.start(), m.end())
 
 
+def _sentences_with(text: str, starts: list[int]):
+    """``(start, end)`` of the sentences (as :data:`SENTENCE` cuts the whole
+    text) that hold one of the sorted positions ``starts``.
+
+    No sentence spans a line break, so the sentences of a line are found by
+    scanning that line alone: only lines with a match are scanned."""
+    n, j = len(starts), 0
+    while j < n:
+        line_start = text.rfind("\n", 0, starts[j]) + 1
+        line_end = text.find("\n", starts[j])
+        if line_end < 0:
+            line_end = len(text)
+        for m in SENTENCE.finditer(text, line_start):
+            ms, me = m.span()
+            if ms >= line_end:
+                break
+            j = bisect_left(starts, ms, j)
+            if j < n and starts[j] < me:
+                yield ms, me
+        j = bisect_left(starts, line_end, j)
+
+
 def _fragments(text: str, start: int, end: int):
     """The fragments of one sentence ``text[start:end]``."""
     s, e = _trim(text, start, end)
@@ -226,14 +248,9 @@ def snippet(text: str, matches: MatchSet, max_fragments: int = 2) -> Snippet:
     # skipped unsplit, and the walk stops after the last match.
     scored = []
     starts = [a for a, _, _ in spans]
-    n, last = len(spans), starts[-1]
-    for m in SENTENCE.finditer(text):
-        ms, me = m.span()
-        if ms > last:
-            break
+    n = len(spans)
+    for ms, me in _sentences_with(text, starts):
         j = bisect_left(starts, ms)
-        if j == n or starts[j] >= me:
-            continue
         for s, e in _fragments(text, ms, me):
             j = bisect_left(starts, s, j)
             distinct: dict[str, float] = {}

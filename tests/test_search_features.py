@@ -289,3 +289,18 @@ def test_did_you_mean_is_looked_for_only_where_it_can_help(fx):
         assert res.did_you_mean is None
     # … but asked for directly, the suggestion is still there
     assert "تهجير" in fx.suggest(long_q)
+
+
+def test_a_process_that_keeps_searching_loads_the_saved_word_cache_once(tmp_path, monkeypatch):
+    import index.api as api
+    loaded = []
+    monkeypatch.setattr(api, "load_words", loaded.append)
+    src = tmp_path / "one.jsonl"
+    src.write_text(json.dumps(ARTICLES[0], ensure_ascii=False), encoding="utf-8")
+    with Arshif(tmp_path / "home") as a:
+        a.ingest([src])
+        a.search("تهجير")
+        assert loaded == []  # a one-off search does without
+        for _ in range(3):
+            a.search("القلمون")
+        assert loaded == [a.index_dir]
