@@ -100,3 +100,23 @@ def test_a_broken_word_cache_is_ignored(tmp_path):
     assert fresh.save(tmp_path / "w.marshal", min_new=1)
     again = Analyzer()
     assert again.load(tmp_path / "w.marshal") == 2 and again.cached("تهجير") == analyzer.word("تهجير")
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+@pytest.mark.parametrize("bulk", [False, True])
+def test_a_document_written_twice_in_one_writer_is_indexed_once(tmp_path, engine, bulk):
+    from index.engines import ENGINES
+    from index.query import Filters, ir
+    e = ENGINES[engine].create(tmp_path / engine)
+    first = index_doc(Article(id="x", title="", body="تهجير قديم"))
+    second = index_doc(Article(id="x", title="", body="تهجير جديد"))
+    other = index_doc(Article(id="y", title="", body="تهجير آخر"))
+    with e.writer(bulk=bulk) as w:
+        w.upsert(first)
+        w.upsert(other)
+        w.upsert(second)
+        w.delete("y")
+    e.refresh()
+    assert e.count() == 1
+    assert e.search(ir.TermQ("body_exact", "قديم"), Filters()).total == 0
+    assert e.search(ir.TermQ("body_exact", "جديد"), Filters()).hits[0][0] == "x"

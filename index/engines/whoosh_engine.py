@@ -10,8 +10,10 @@ Speed comes from three things:
 * one searcher kept open per thread and refreshed only when the index
   changed (opening a searcher reads every segment's metadata);
 * bulk writing in several processes with ``multisegment=True`` (each process
-  writes its own segment; a later small commit merges them by Whoosh's
-  default policy, which merges small segments only);
+  writes its own segment, kept in memory: see :class:`_Writer`; a later
+  small commit merges small segments by Whoosh's default policy), terms
+  grouped by :class:`ViewField` instead of one Whoosh token per term, and no
+  per-posting length statistics (:func:`_codec`);
 * query evaluation by :mod:`index.engines.whoosh_eval` instead of Whoosh's
   matcher trees (see there).
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections import Counter
 from math import log
 from pathlib import Path
 
@@ -29,43 +32,48 @@ from whoosh import matching, scoring, sorting
 from whoosh.analysis import Token, Tokenizer
 from whoosh import columns
 from whoosh.fields import COLUMN, ID, NUMERIC, TEXT, Schema
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.formats import Frequency, Positions
+from whoosh.system import pack_uint
 
 from ..query import ir
 from ..ranking import TEXT_FIELDS, VIEW_WEIGHTS, field_name
-from ..views import IndexDoc
+from ..views import GAP, IndexDoc
 from . import whoosh_eval
 from .base import B, FACETS, K1, Engine, fieldnorm_id, EngineHits, EngineWriter, dir_size, facet_values, sorted_counts
 
 
 class PreAnalyzed(str):
-    """A field value that carries its ``(term, position)`` pairs.
+    """A field value that carries its view: terms by position (:data:`~index.views.GAP` in gaps).
 
-    Whoosh passes ``str`` values to the field's analyzer (a list would be
-    taken as bare terms with positions 0, 1, 2, …), so the pairs ride on a
-    ``str`` subclass (picklable, for the writer's worker processes)."""
+    Whoosh passes ``str`` values to the field (a list would be taken as bare
+    terms), so the terms ride on a ``str`` subclass (picklable, for the
+    writer's worker processes)."""
 
-    __slots__ = ("pairs",)
+    __slots__ = ("terms",)
 
-    def __new__(cls, pairs):
+    def __new__(cls, terms):
         self = super().__new__(cls, "")
-        self.pairs = pairs
+        self.terms = terms
         return self
 
     def __reduce__(self):
-        return (PreAnalyzed, (self.pairs,))
+        return (PreAnalyzed, (self.terms,))
 
 
 class PreAnalyzedTokenizer(Tokenizer):
-    """Yields the ``(term, position)`` pairs of a :class:`PreAnalyzed` value as tokens."""
+    """Yields the terms of a :class:`PreAnalyzed` value as tokens, with their positions
+    (a plain string: its whitespace-separated terms)."""
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, mode="", **kwargs):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pairs = getattr(value, "pairs", None)
-        if pairs is None:  # a plain string: whitespace-separated terms
-            pairs = [(w, i) for i, w in enumerate(value.split())]
-        for text, pos in pairs:
+        terms = getattr(value, "terms", None)
+        if terms is None:
+            terms = value.split()
+        for pos, text in enumerate(terms):
+            if text == GAP:
+                continue
             t.text = text
             t.boost = 1.0
             t.stopped = False
@@ -74,6 +82,31 @@ class PreAnalyzedTokenizer(Tokenizer):
             if chars:
                 t.startchar = t.endchar = 0
             yield t
+
+
+class ViewField(TEXT):
+    """A text field fed one view of a document.  :meth:`index` groups the terms
+    itself (one pass in C for counts) instead of making a Whoosh token per
+    term; the postings are byte for byte those of Whoosh's own path."""
+
+    def index(self, value, **kwargs):
+        terms = getattr(value, "terms", None)
+        if terms is None:
+            return super().index(value, **kwargs)
+        fb = self.format.field_boost
+        if isinstance(self.format, Positions):
+            poses: dict[str, list[int]] = {}
+            for pos, t in enumerate(terms):
+                if t in poses:
+                    poses[t].append(pos)
+                else:
+                    poses[t] = [pos]
+            poses.pop(GAP, None)
+            encode = self.format.encode
+            return [(t.encode("utf-8"), len(ps), len(ps) * fb, encode(ps)) for t, ps in poses.items()]
+        counts = Counter(terms)
+        counts.pop(GAP, None)
+        return [(t.encode("utf-8"), n, n * fb, pack_uint(n)) for t, n in counts.items()]
 
 
 class LuceneBM25(scoring.BM25F):
@@ -92,6 +125,10 @@ class LuceneBM25(scoring.BM25F):
 WEIGHTING = LuceneBM25()
 
 
+SEGMENT_DOCS = 12_000  # documents per segment of a bulk writer (all of them in memory)
+BULK_LIMIT_MB = 768  # memory per writing process before Whoosh spills postings to disk
+
+
 def _schema() -> Schema:
     fields = {"id": ID(stored=True, unique=True),
               "day": NUMERIC(int, bits=32, signed=False, sortable=True)}
@@ -100,7 +137,7 @@ def _schema() -> Schema:
     for f in TEXT_FIELDS:
         for view in VIEW_WEIGHTS:
             name = field_name(f, view)
-            fields[name] = TEXT(analyzer=PreAnalyzedTokenizer(), phrase=view == "stem")
+            fields[name] = ViewField(analyzer=PreAnalyzedTokenizer(), phrase=view == "stem")
             fields[name].format = Positions() if view == "stem" else Frequency()
             fields[norm_field(name)] = COLUMN(columns.NumericColumn("B"))
     return Schema(**fields)
@@ -111,29 +148,62 @@ def norm_field(name: str) -> str:
     return f"{name}_norm"
 
 
+def _codec() -> W3Codec:
+    """Whoosh's codec without its per-posting length statistics: they cost a
+    column read per posting when a segment is written, and only Whoosh's own
+    block-skipping scorers use them (the evaluator reads our norm columns)."""
+    codec = W3Codec()
+    codec.length_stats = False
+    return codec
+
+
 class _Writer(EngineWriter):
+    """Whoosh writes a segment's postings in memory and sorts them at commit;
+    beyond ``limitmb`` it spills sorted runs to disk and merges them (pickling
+    every posting).  A bulk writer therefore commits a segment every
+    :data:`SEGMENT_DOCS` documents, which keeps each in memory, with
+    ``procs`` processes each writing its own segment (``multisegment``).
+
+    Whoosh deletes only from committed segments, so a document written twice
+    in one session (or written, then deleted) would stay twice: the writer
+    commits before it touches a document of the current session again."""
+
     def __init__(self, ix, bulk: bool):
-        procs = min(os.cpu_count() or 1, 4) if bulk else 1
+        self._ix = ix
+        self._bulk = bulk
+        self._open()
+
+    def _open(self):
+        procs = min(os.cpu_count() or 1, 4) if self._bulk else 1
         if procs > 1:
-            self._w = ix.writer(procs=procs, multisegment=True, limitmb=128)
+            self._w = self._ix.writer(procs=procs, multisegment=True, limitmb=BULK_LIMIT_MB, codec=_codec())
         else:
-            self._w = ix.writer(limitmb=256)
+            self._w = self._ix.writer(limitmb=BULK_LIMIT_MB if self._bulk else 256, codec=_codec())
+        self._session: set[str] = set()
+
+    def _touch(self, doc_id: str) -> None:
+        if doc_id in self._session or (self._bulk and len(self._session) >= SEGMENT_DOCS):
+            self._w.commit(merge=False)
+            self._open()
+        self._session.add(doc_id)
 
     def upsert(self, doc: IndexDoc) -> None:
+        self._touch(doc.id)
         fields = {"id": doc.id, "day": doc.day, **facet_values(doc)}
         for name, terms in doc.views.items():
             n = doc.length(name)
             if n:
-                fields[name] = PreAnalyzed(list(doc.pairs(name)))
+                fields[name] = PreAnalyzed(terms)
                 fields[norm_field(name)] = fieldnorm_id(n)
         self._w.update_document(**fields)
 
     def delete(self, doc_id: str) -> None:
+        self._touch(doc_id)
         self._w.delete_by_term("id", doc_id)
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:
-            self._w.commit()
+            self._w.commit(merge=not self._bulk)
         else:
             self._w.cancel()
         return False
