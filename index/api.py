@@ -36,6 +36,7 @@ ARCHIVE_FILE = "archive.sqlite3"
 INDEX_DIR = "index"
 MAX_LIMIT = 1000
 MAX_FETCH = 3000  # hits read to fill a page when duplicates are collapsed
+SUGGESTIONS_KEPT = 256
 WARM_AFTER = 2  # from this search on, a process loads the saved word cache (see Arshif.warm)
 FOLLOW_AFTER = BULK  # articles stored by one ingest before indexing starts beside it
 
@@ -95,6 +96,7 @@ class Arshif:
                               f"run `arshif migrate --engine {engine}` to change it")
         self.engine = open_engine(self.index_dir, engine or current)
         self._searches = 0
+        self._suggestions: dict[tuple, str | None] = {}
         if self.state.stale:  # built by an older analysis: rebuild it now
             self.sync()
 
@@ -228,7 +230,7 @@ class Arshif:
             if facets:
                 results.facets = self.engine.facets(q, filters)
         if suggest and compiled.typed and may_help(len(compiled.typed), results.total):
-            results.did_you_mean = did_you_mean(query, compiled.typed, self.engine)
+            results.did_you_mean = self._did_you_mean(query, compiled.typed)
         results.took_ms = (time.perf_counter() - started) * 1000
         return results
 
@@ -302,7 +304,22 @@ class Arshif:
     def suggest(self, query: str) -> str | None:
         """The query with rare words replaced by common spellings ("did you mean"), or None."""
         compiled = compile_query(query, "all")
-        return did_you_mean(query, compiled.typed, self.engine) if compiled.typed else None
+        return self._did_you_mean(query, compiled.typed) if compiled.typed else None
+
+    def _did_you_mean(self, query: str, typed: list[str]) -> str | None:
+        """:func:`did_you_mean`, remembered for the last :data:`SUGGESTIONS_KEPT`
+        queries until the index changes (the next page of a query, or another
+        sort, asks again)."""
+        key = (query, tuple(typed), self.state.seq, self.engine.count())
+        try:
+            return self._suggestions[key]
+        except KeyError:
+            pass
+        found = did_you_mean(query, typed, self.engine)
+        if len(self._suggestions) >= SUGGESTIONS_KEPT:
+            self._suggestions.pop(next(iter(self._suggestions)))
+        self._suggestions[key] = found
+        return found
 
     def facets(self, query: str = "", *, mode: str = "all", source: str | None = None,
                category: str | None = None, since: str | None = None,

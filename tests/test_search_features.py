@@ -304,3 +304,38 @@ def test_a_process_that_keeps_searching_loads_the_saved_word_cache_once(tmp_path
         for _ in range(3):
             a.search("القلمون")
         assert loaded == [a.index_dir]
+
+
+def test_the_chunk_index_stays_right_when_it_forgets(monkeypatch):
+    """Past its size limit the process-wide chunk index starts afresh; marks
+    stay exactly the analyzer's, whatever was learnt before."""
+    from index import highlight, surfaces
+    from index.analysis import analyzer
+    from index.highlight import marks, match_kind
+    small = surfaces.SurfaceIndex(max_chunks=7)
+    monkeypatch.setattr(highlight, "surfaces", small)
+    for query in ("تهجير", "مهجرين السكان", "جذر:هجر"):
+        m = compile_query(query).matches
+        for text in TRICKY * 2:
+            expected = [(t.start, t.end, k) for t in analyzer.tokens(text) if (k := match_kind(t, m))]
+            assert marks(text, m) == expected
+
+
+def test_did_you_mean_is_remembered_until_the_index_changes(tmp_path, monkeypatch):
+    import index.api as api
+    calls = []
+    real = api.did_you_mean
+    monkeypatch.setattr(api, "did_you_mean", lambda *a: calls.append(a[0]) or real(*a))
+    src = tmp_path / "a.jsonl"
+    src.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in ARTICLES), encoding="utf-8")
+    with Arshif(tmp_path / "home") as a:
+        a.ingest([src])
+        assert a.search("تهجر").did_you_mean == "تهجير"
+        assert a.search("تهجر", offset=1, sort="newest").did_you_mean == "تهجير"  # next page: remembered
+        assert calls == ["تهجر"]
+        more = tmp_path / "b.jsonl"
+        more.write_text(json.dumps({"id": "x1", "title": "تهجر", "body": "تهجر تهجر"}, ensure_ascii=False),
+                        encoding="utf-8")
+        a.ingest([more])
+        a.search("تهجر")
+        assert calls == ["تهجر", "تهجر"]  # the index changed: looked for again
