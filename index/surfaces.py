@@ -80,28 +80,27 @@ class SurfaceIndex:
         if not new:
             return words, by_view
         with self._lock:
-            if len(self.words) + len(new) > self.max_chunks:
+            if self.words is not words:  # another thread started afresh meanwhile
+                words, by_view = self.words, self.by_view
+                new = chunks.difference(words)
+            if len(words) + len(new) > self.max_chunks:
                 self._reset()
-            words, by_view = self.words, self.by_view
-            new = chunks.difference(words)
+                words, by_view = self.words, self.by_view
+                new = chunks
             exact, stem, root = by_view["exact"], by_view["stem"], by_view["root"]
             for c in new:
+                if c in words:  # learnt by another thread meanwhile
+                    continue
                 ws = chunk_words(c)
                 for _, n, s, r, stop in ws:
-                    _add(exact, n, c)
-                    if not stop:
-                        _add(stem, s, c)
-                        _add(root, r, c)
+                    for index, term in ((exact, n),) if stop else ((exact, n), (stem, s), (root, r)):
+                        held = index.get(term)
+                        if held is None:
+                            index[term] = {c}
+                        else:
+                            held.add(c)
                 words[c] = ws  # last: a chunk in ``words`` is in every view's table
         return words, by_view
-
-
-def _add(index: dict[str, set[str]], term: str, chunk: str) -> None:
-    s = index.get(term)
-    if s is None:
-        index[term] = {chunk}
-    else:
-        s.add(chunk)
 
 
 surfaces = SurfaceIndex()
