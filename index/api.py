@@ -95,7 +95,9 @@ class Arshif:
                               f"run `arshif migrate --engine {engine}` to change it")
         self.engine = open_engine(self.index_dir, engine or current)
         self._searches = 0
-        if self.state.stale:  # built by an older analysis: rebuild it now
+        if self.state.stale or (self.state.seq == 0 and self.store.last_seq()):
+            # built by an older analysis, or new or rebuilt (an older engine
+            # layout, a deleted index directory) beside a full archive: fill it now
             self.sync()
 
     # -- lifecycle ---------------------------------------------------------
