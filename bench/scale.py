@@ -182,7 +182,9 @@ def mrr(engine: str, name: str, work: Path) -> float:
             a.engine.search = classic_search(a.engine)
         qs = [(qid, q) for qid, q in read_tsv(work / f"{name}.tsv") if qid in rel]
         for qid, q in qs:
-            ids = [h.article.id for h in a.search(q, limit=10).hits]
+            # as bench/quality.py: duplicates not folded into one hit (a passage that
+            # repeats another would hide it, and the judgments name each passage)
+            ids = [h.article.id for h in a.search(q, limit=10, snippets=False, collapse=False).hits]
             total += next((1 / (i + 1) for i, d in enumerate(ids) if d in rel[qid]), 0.0)
     return round(total / len(qs), 4)
 
