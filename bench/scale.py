@@ -5,17 +5,21 @@ optionally 300k), the script writes a corpus of N articles (the real news
 corpora interleaved; beyond 72,716, copies with new ids and the sentences of
 each body shuffled), then for each engine, in a fresh process:
 
-* ingest + index through :class:`index.api.Arshif` (the archive included):
-  docs/s;
-* the index size on disk;
-* the 2,996 news queries of ``bench/lucene/prep_shared_data.py`` (TREC-2002
-  titles and descriptions, MIRACL questions), top 10 *with snippets*,
-  in process, after one untimed warm-up pass over the first 300: p50, p95,
-  p99 and mean latency in ms;
-* the same latencies in CPU time of the process (less sensitive to other
-  processes on a shared machine), and the engine alone (compiled query to
-  top 10 ids, no snippets);
-* the peak memory (max RSS) of the process.
+* ingest + index through :class:`index.api.Arshif` (the archive included),
+  in a fresh process: docs/s (wall and per CPU second, worker processes
+  included), the index size on disk, and the peak memory of the largest
+  process (``ingest_rss_mb``);
+* then, in another fresh process that only opens the archive and searches:
+  the 2,996 news queries of ``bench/lucene/prep_shared_data.py`` (TREC-2002
+  titles and descriptions, MIRACL questions), top 10 *with snippets*, after
+  one untimed warm-up pass over the first 300: p50, p95, p99 and mean
+  latency in ms; the same in CPU time of the process (less sensitive to
+  other processes on a shared machine); the engine alone (compiled query to
+  top 10 ids, no snippets); and the peak memory of this warm searcher
+  (``searcher_rss_mb``).
+
+With ``--reuse`` the archives built by an earlier run are searched again
+(their build figures are kept in each home's ``bench-build.json``).
 
 Lucene (``shared/bench/lucene``, ArabicAnalyzer + BM25) runs the same corpus
 and queries (top 10, ids only).  With ``--quality`` the script also gives
@@ -102,21 +106,35 @@ def pct(xs, p):
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
 
 
-# -- one engine, in its own process ------------------------------------------
-def run_engine(engine: str, corpus: Path, tsv: Path, home: Path) -> dict:
+# -- one engine: building and searching, each in a fresh process ------------------
+def build_engine(engine: str, corpus: Path, home: Path) -> dict:
+    """Ingest ``corpus`` into a new archive at ``home``: throughput, size, peak memory.
+    The figures are also saved in the home (``bench-build.json``) for ``--reuse``."""
     sys.path.insert(0, str(ROOT))
     from index.api import Arshif
     shutil.rmtree(home, ignore_errors=True)
     started, cpu0 = time.perf_counter(), _cpu()
     with Arshif(home, engine=engine) as a:
         report = a.ingest([corpus])
-    took, cpu = time.perf_counter() - started, _cpu() - cpu0
-    n = report.added + report.updated + report.unchanged
-    out = {"engine": engine, "docs": n, "ingest_s": round(took, 1), "docs_per_s": round(n / took),
-           "docs_per_cpu_s": round(n / cpu), "index_mb": None, "failures": len(report.failures)}
+        took, cpu = time.perf_counter() - started, _cpu() - cpu0
+        n = report.added + report.updated + report.unchanged
+        out = {"engine": engine, "docs": n, "ingest_s": round(took, 1), "docs_per_s": round(n / took),
+               "docs_per_cpu_s": round(n / cpu), "index_mb": round(a.engine.size_bytes() / 1e6, 1),
+               "failures": len(report.failures),
+               "ingest_rss_mb": round(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                                          resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024)}
+    (home / "bench-build.json").write_text(json.dumps(out), encoding="utf-8")
+    return out
+
+
+def search_engine(home: Path, tsv: Path) -> dict:
+    """The queries against a built archive, in this (fresh) process: latencies, and
+    the peak memory of the warm searcher (nothing else ran in the process)."""
+    sys.path.insert(0, str(ROOT))
+    from index.api import Arshif
+    from index.query import compile_query
     qs = [q for _, q in read_tsv(tsv)]
-    with Arshif(home) as a:
-        out["index_mb"] = round(a.engine.size_bytes() / 1e6, 1)
+    with Arshif(home, create=False) as a:
         for q in qs[:300]:
             a.search(q)
         times, cpu_times, engine_times, zero = [], [], [], 0
@@ -126,20 +144,18 @@ def run_engine(engine: str, corpus: Path, tsv: Path, home: Path) -> dict:
             times.append((time.perf_counter() - t0) * 1000)
             cpu_times.append((time.process_time() - c0) * 1000)
             zero += not r.hits
-        from index.query import compile_query
         for q in qs:  # the engine alone: compiled query → top 10 ids and scores
             c = compile_query(q)
             if c.query is not None:
                 t0 = time.perf_counter()
                 a.engine.search(c.query, c.filters, limit=10)
                 engine_times.append((time.perf_counter() - t0) * 1000)
-    out.update({"p50_ms": round(pct(times, 50), 2), "p95_ms": round(pct(times, 95), 2),
-                "p99_ms": round(pct(times, 99), 2), "mean_ms": round(statistics.mean(times), 2),
-                "cpu_p50_ms": round(pct(cpu_times, 50), 2), "cpu_p95_ms": round(pct(cpu_times, 95), 2),
-                "engine_p50_ms": round(pct(engine_times, 50), 2),
-                "engine_p95_ms": round(pct(engine_times, 95), 2), "zero_hits": zero,
-                "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)})
-    return out
+    return {"p50_ms": round(pct(times, 50), 2), "p95_ms": round(pct(times, 95), 2),
+            "p99_ms": round(pct(times, 99), 2), "mean_ms": round(statistics.mean(times), 2),
+            "cpu_p50_ms": round(pct(cpu_times, 50), 2), "cpu_p95_ms": round(pct(cpu_times, 95), 2),
+            "engine_p50_ms": round(pct(engine_times, 50), 2),
+            "engine_p95_ms": round(pct(engine_times, 95), 2), "zero_hits": zero,
+            "searcher_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
 def _cpu() -> float:
@@ -166,7 +182,9 @@ def mrr(engine: str, name: str, work: Path) -> float:
             a.engine.search = classic_search(a.engine)
         qs = [(qid, q) for qid, q in read_tsv(work / f"{name}.tsv") if qid in rel]
         for qid, q in qs:
-            ids = [h.article.id for h in a.search(q, limit=10).hits]
+            # as bench/quality.py: duplicates not folded into one hit (a passage that
+            # repeats another would hide it, and the judgments name each passage)
+            ids = [h.article.id for h in a.search(q, limit=10, snippets=False, collapse=False).hits]
             total += next((1 / (i + 1) for i, d in enumerate(ids) if d in rel[qid]), 0.0)
     return round(total / len(qs), 4)
 
@@ -207,19 +225,35 @@ def run_lucene(corpus: Path, tsv: Path, index: Path) -> dict:
         m = re.search(rf"\b{key}=([\d.]+)", s.stderr)
         out[f"{key}_ms"] = float(m.group(1)) if m else None
     m = re.search(r"MAXRSS (\d+)", s.stderr)
-    out["max_rss_mb"] = round(int(m.group(1)) / 1024) if m else None
+    out["searcher_rss_mb"] = round(int(m.group(1)) / 1024) if m else None
     out["search_s"] = round(time.perf_counter() - t0, 1)
     return out
 
 
 def child(args) -> None:
-    """Entry point of the per-engine subprocess: prints one JSON line."""
+    """Entry point of the per-engine subprocesses: prints one JSON line."""
     work = Path(args.work)
     if args.child == "mrr":
         print(json.dumps({n: mrr(args.engine, n, work) for n in ("arcd", "xquad-ar")}))
+    elif args.child == "build":
+        print(json.dumps(build_engine(args.engine, Path(args.corpus), Path(args.home))))
     else:
-        print(json.dumps(run_engine(args.engine, Path(args.corpus), Path(args.tsv),
-                                    work / f"home-{args.engine}-{Path(args.corpus).stem}")))
+        print(json.dumps(search_engine(Path(args.home), Path(args.tsv))))
+
+
+def run_engine(engine: str, corpus: Path, tsv: Path, work: Path, reuse: bool) -> dict:
+    home = work / f"home-{engine}-{corpus.stem}"
+    saved = home / "bench-build.json"
+    if reuse and saved.exists():
+        row = json.loads(saved.read_text(encoding="utf-8"))
+        row["reused"] = True
+    else:
+        row = in_subprocess("--child", "build", "--engine", engine, "--corpus", str(corpus),
+                            "--home", str(home), "--work", str(work))
+    if "error" not in row:
+        row.update(in_subprocess("--child", "search", "--home", str(home), "--tsv", str(tsv),
+                                 "--work", str(work)))
+    return row
 
 
 def in_subprocess(*extra) -> dict:
@@ -229,8 +263,8 @@ def in_subprocess(*extra) -> dict:
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-COLUMNS = ("engine", "docs", "docs_per_s", "docs_per_cpu_s", "index_mb", "p50_ms", "p95_ms", "p99_ms",
-           "cpu_p50_ms", "cpu_p95_ms", "engine_p50_ms", "engine_p95_ms", "max_rss_mb")
+COLUMNS = ("engine", "docs", "docs_per_s", "docs_per_cpu_s", "index_mb", "ingest_rss_mb", "p50_ms", "p95_ms",
+           "p99_ms", "cpu_p50_ms", "cpu_p95_ms", "engine_p50_ms", "engine_p95_ms", "searcher_rss_mb")
 
 
 def table(rows: list[dict]) -> str:
@@ -248,10 +282,13 @@ def main() -> None:
     ap.add_argument("--quality", action="store_true", help="also MRR@10 on ARCD and XQuAD-ar per engine")
     ap.add_argument("--work", default=str(Path.home() / ".cache" / "arshif-bench"))
     ap.add_argument("--json", help="also write the rows to this file")
+    ap.add_argument("--reuse", action="store_true",
+                    help="search archives this script built before (same size) instead of rebuilding them")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--engine", help=argparse.SUPPRESS)
     ap.add_argument("--corpus", help=argparse.SUPPRESS)
     ap.add_argument("--tsv", help=argparse.SUPPRESS)
+    ap.add_argument("--home", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         return child(args)
@@ -270,8 +307,7 @@ def main() -> None:
                 except (subprocess.CalledProcessError, OSError) as err:
                     row = {"engine": "lucene", "error": str(err)}
             else:
-                row = in_subprocess("--child", "run", "--engine", e, "--corpus", str(corpus),
-                                    "--tsv", str(tsv), "--work", str(work))
+                row = run_engine(e, corpus, tsv, work, args.reuse)
                 row.setdefault("engine", e)
             row["size"] = n
             rows.append(row)

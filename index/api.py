@@ -97,7 +97,9 @@ class Arshif:
         self.engine = open_engine(self.index_dir, engine or current)
         self._searches = 0
         self._suggestions: dict[tuple, str | None] = {}
-        if self.state.stale:  # built by an older analysis: rebuild it now
+        if self.state.stale or (self.state.seq == 0 and self.store.last_seq()):
+            # built by an older analysis, or new or rebuilt (an older engine
+            # layout, a deleted index directory) beside a full archive: fill it now
             self.sync()
 
     # -- lifecycle ---------------------------------------------------------

@@ -17,7 +17,7 @@ and loaded by every process that indexes, so only words never seen before
 are analysed.
 
 The state also records the :data:`~index.analysis.ANALYSIS_VERSION` the
-index was built with.  Terms are stems and roots, so when the analysis
+index was built with, and the engine's on-disk ``LAYOUT``.  Terms are stems and roots, so when the analysis
 changes an old index no longer matches new queries: :func:`sync` sees the
 mismatch and re-indexes every article (an in-place rebuild).
 """
@@ -87,9 +87,11 @@ def open_engine(index_dir: Path, name: str | None = None, create: bool = False) 
         raise ValueError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
     cls = ENGINES[name]
     path = engine_path(index_dir, name)
-    if create or not cls.exists(path):
+    # An index in an older on-disk layout of its engine is rebuilt from the
+    # archive (the sync that follows fills it), like one from another analysis.
+    if create or not cls.exists(path) or state.read().get("layout", 1) != cls.LAYOUT:
         engine = cls.create(path)
-        state.write(engine=name, seq=0, analysis_version=ANALYSIS_VERSION)
+        state.write(engine=name, seq=0, analysis_version=ANALYSIS_VERSION, layout=cls.LAYOUT)
         return engine
     return cls(path)
 

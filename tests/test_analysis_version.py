@@ -37,3 +37,15 @@ def test_sync_rebuilds_a_stale_index_even_with_nothing_new(tmp_path, seeds_dir):
         assert a.state.stale
         assert a.sync() == 5
         assert not a.state.stale and a.sync() == 0
+
+
+def test_index_in_an_older_engine_layout_is_rebuilt_on_open(tmp_path, seeds_dir, engine):
+    with Arshif(tmp_path, engine=engine) as a:
+        a.ingest([seeds_dir])
+        before = [h.article.id for h in a.search("التهجير").hits]
+        assert a.state.read()["layout"] == type(a.engine).LAYOUT
+        a.state.write(layout=type(a.engine).LAYOUT - 1)
+    with Arshif(tmp_path) as a:
+        assert a.state.read()["layout"] == type(a.engine).LAYOUT
+        assert [h.article.id for h in a.search("التهجير").hits] == before
+        assert a.engine.count() == 5 and a.state.seq == a.store.last_seq()

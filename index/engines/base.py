@@ -100,6 +100,9 @@ class EngineWriter(AbstractContextManager):
 
 class Engine(ABC):
     name: str
+    #: The version of the engine's on-disk layout (schema, field types): bump it
+    #: when a change makes older indexes unusable; they are then rebuilt on open.
+    LAYOUT = 1
 
     def __init__(self, path: Path):
         self.path = Path(path)
