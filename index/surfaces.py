@@ -8,7 +8,8 @@ keeps, for the whole process:
 
 * every whitespace-separated *chunk* of text seen so far (``التهجير،``,
   ``(الأمم``) with the words in it and their analyses, and
-* for each view, which chunks hold a word with a given term.
+* for each view, which chunks hold a word with a given term (the chunk
+  itself when there is one, most terms, else a set).
 
 A text is then judged with set operations done in C: its chunks (``str.split``)
 minus the chunks already known are analyzed and learnt; its chunks that hold a
@@ -24,16 +25,17 @@ from __future__ import annotations
 import re
 import threading
 
-from .analysis import analyzer
+from .analysis import WordAnalysis, analyzer
 from .analysis.normalize import INVISIBLES, MARKS
 
 # The words of tokenize.WORD as one character class; "_" separates words
 # there, so runs are split at it.
 WORD_RUN = re.compile(f"[\\w{MARKS}{INVISIBLES}]+")
-MAX_CHUNKS = 400_000
+MAX_CHUNKS = 300_000  # about 150 MB
 
-# A word as judged: (surface, normalized, stem, root, stop).
-Word = tuple[str, str, str, str, bool]
+# A word as judged: (surface, its analysis), the analysis being the analyzer's
+# own cached tuple (normalized, stem, root, stop), shared, not copied.
+Word = tuple[str, WordAnalysis]
 
 
 def chunk_words(chunk: str) -> tuple[Word, ...]:
@@ -44,7 +46,7 @@ def chunk_words(chunk: str) -> tuple[Word, ...]:
             if surface:
                 a = analyzer.word(surface)
                 if a.normalized:
-                    out.append((surface, a.normalized, a.stem, a.root, a.stop))
+                    out.append((chunk if surface == chunk else surface, a))
     return tuple(out)
 
 
@@ -57,7 +59,7 @@ class SurfaceIndex:
     def _reset(self) -> None:
         # New objects rather than clear(): a thread still judging keeps the old ones.
         self.words: dict[str, tuple[Word, ...]] = {}
-        self.by_view: dict[str, dict[str, set[str]]] = {"exact": {}, "stem": {}, "root": {}}
+        self.by_view: dict[str, dict[str, str | set[str]]] = {"exact": {}, "stem": {}, "root": {}}
 
     def judge(self, chunks: set[str], terms: dict[str, set[str]]) -> dict[str, tuple[Word, ...]]:
         """The chunks among ``chunks`` that hold a word with one of ``terms``
@@ -69,7 +71,12 @@ class SurfaceIndex:
             index = by_view[view]
             for t in wanted:
                 held = index.get(t)
-                if held:
+                if held is None:
+                    continue
+                if held.__class__ is str:  # one chunk only
+                    if held in chunks:
+                        found.add(held)
+                else:
                     found |= chunks & held
         return {c: words[c] for c in found}
 
@@ -92,11 +99,14 @@ class SurfaceIndex:
                 if c in words:  # learnt by another thread meanwhile
                     continue
                 ws = chunk_words(c)
-                for _, n, s, r, stop in ws:
+                for _, (n, s, r, stop) in ws:
                     for index, term in ((exact, n),) if stop else ((exact, n), (stem, s), (root, r)):
                         held = index.get(term)
                         if held is None:
-                            index[term] = {c}
+                            index[term] = c  # most terms are in one chunk: no set for them
+                        elif held.__class__ is str:
+                            if held != c:
+                                index[term] = {held, c}
                         else:
                             held.add(c)
                 words[c] = ws  # last: a chunk in ``words`` is in every view's table
