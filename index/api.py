@@ -135,12 +135,13 @@ class Arshif:
             if on_record:
                 on_record(status)
 
+        report = None
         try:
             report = ingest_paths(self.store, paths, fmt=fmt, on_record=record,
                                   options=options, on_failure=on_failure)
         finally:
             if follower is not None:
-                follower.finish()
+                follower.finish(abort=report is None or report.interrupted)
                 self.engine.refresh()
         if not report.interrupted:
             self.sync()

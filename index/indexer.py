@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -200,31 +201,40 @@ class Follower:
 
     ``start()`` it once the ingest has enough to index; ``finish()`` when the
     ingest is done: the process applies what is left, commits, records the
-    seq it reached in the index state and exits.  The engine is written by
-    this process alone until then (the ingesting process must not sync
-    meanwhile).  If the process fails, ``finish()`` says so and the next
-    :func:`sync` simply applies the changes it had not committed."""
+    seq it reached in the index state and exits.  ``finish(abort=True)``
+    (the ingest was interrupted) commits what is applied so far without
+    catching up.  The engine is written by this process alone until then
+    (the ingesting process must not sync meanwhile).  If the process fails,
+    ``finish()`` says so, and the next :func:`sync` applies whatever it had
+    not recorded (applying a change twice is harmless: an upsert)."""
 
     def __init__(self, store_path: Path, index_dir: Path, engine: str):
         ctx = multiprocessing.get_context("spawn")
-        self._stop = ctx.Event()
+        self._stop, self._abort = ctx.Event(), ctx.Event()
         # Not a daemon: Whoosh's bulk writer starts processes of its own.  It
         # stops by itself if this process dies (see _follow).
         self._proc = ctx.Process(target=_follow, name="arshif-indexer",
-                                 args=(str(store_path), str(index_dir), engine, self._stop, os.getpid()))
+                                 args=(str(store_path), str(index_dir), engine, self._stop,
+                                       self._abort, os.getpid()))
 
     def start(self) -> "Follower":
         self._proc.start()
         return self
 
-    def finish(self) -> bool:
-        """Let the process catch up and stop; True if it committed its work."""
+    def finish(self, abort: bool = False) -> bool:
+        """Let the process catch up (or, with ``abort``, wind up) and stop; True if it
+        committed its work."""
+        if abort:
+            self._abort.set()
         self._stop.set()
         self._proc.join()
         return self._proc.exitcode == 0
 
 
-def _follow(store_path: str, index_dir: str, engine_name: str, stop, parent: int) -> None:
+def _follow(store_path: str, index_dir: str, engine_name: str, stop, abort, parent: int) -> None:
+    # Ctrl-C reaches the whole process group: the ingesting process decides
+    # (finish(abort=True)), so that this one commits what it has applied.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     store = Store(Path(store_path))
     state = IndexState(Path(index_dir))
     engine = open_engine(Path(index_dir), engine_name)
@@ -232,14 +242,19 @@ def _follow(store_path: str, index_dir: str, engine_name: str, stop, parent: int
     seq = 0 if state.stale else state.seq
     try:
         with engine.writer(bulk=True) as w:
-            while True:
+            while not abort.is_set():
                 # Read before looking, so the last batch is never missed; an
                 # orphan (the ingest was killed) commits what the archive has.
                 done = stop.is_set() or os.getppid() != parent
                 target = store.last_seq()
                 if target > seq:
-                    _apply(store, w, store.changed_since(seq, target), 1, None, None)
-                    seq = target
+                    ids = store.changed_since(seq, target)
+                    for i in range(0, len(ids), BATCH):
+                        if abort.is_set():
+                            break
+                        _apply(store, w, ids[i:i + BATCH], 1, None, None)
+                    else:
+                        seq = target  # every change up to target applied
                 elif done:
                     break
                 else:

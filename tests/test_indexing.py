@@ -120,3 +120,26 @@ def test_a_document_written_twice_in_one_writer_is_indexed_once(tmp_path, engine
     assert e.count() == 1
     assert e.search(ir.TermQ("body_exact", "قديم"), Filters()).total == 0
     assert e.search(ir.TermQ("body_exact", "جديد"), Filters()).hits[0][0] == "x"
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_an_interrupted_big_ingest_leaves_a_consistent_index(tmp_path, src, monkeypatch, engine):
+    corpus = _corpus(src / "news.jsonl", 1200)
+    monkeypatch.setattr(index.api, "FOLLOW_AFTER", 10)
+    seen = 0
+
+    def interrupt(status):
+        nonlocal seen
+        seen += 1
+        if seen == 700:  # in the second batch of 500
+            raise KeyboardInterrupt
+
+    home = tmp_path / "home"
+    with Arshif(home, engine=engine) as a:
+        report = a.ingest([corpus], on_record=interrupt)
+        assert report.interrupted and a.store.count() == 1000
+        assert a.state.seq <= a.store.last_seq()
+        a.sync()  # the next run catches up
+        assert a.engine.count() == 1000 and a.state.seq == a.store.last_seq()
+        report = a.ingest([corpus])
+        assert report.added == 201 - 1 and report.duplicate == 1 and a.engine.count() == 1200
