@@ -221,3 +221,38 @@ def test_undated_articles_come_last_in_both_date_orders(libs, name, sort):
         pages = [lib.search(q, sort=sort, limit=limit, offset=o) for o in range(0, len(ids) + 1, limit)]
         assert [h.article.id for p in pages for h in p.hits] == ids
         assert {p.total for p in pages} == {len(ids)}
+
+
+def test_flatten_merges_only_groups_that_score_and_match_the_same():
+    from index.query import ir
+    a, b, c, d = (ir.TermQ("body_exact", t) for t in "abcd")
+    nested = ir.BoolQ(should=(ir.BoolQ(should=(a, b)), ir.BoolQ(should=(c,)), d))
+    assert ir.flatten(nested) == ir.BoolQ(should=(a, b, c, d))
+    # a required group, or one with exclusions, keeps its own meaning
+    must = ir.BoolQ(must=(ir.BoolQ(should=(a, b)),), should=(ir.BoolQ(should=(c, d)),))
+    assert ir.flatten(must) == ir.BoolQ(must=(ir.BoolQ(should=(a, b)),), should=(c, d))
+    excl = ir.BoolQ(should=(ir.BoolQ(should=(a,), must_not=(b,)), c))
+    assert ir.flatten(excl) == excl
+    assert ir.flatten(a) == a
+
+
+@pytest.mark.parametrize("name", list(ENGINES))
+@pytest.mark.parametrize("q", QUERIES)
+def test_a_flat_query_finds_and_scores_as_the_compiled_tree(libs, name, q):
+    from index.engines.whoosh_engine import WhooshEngine
+    from index.query import ir
+    lib = libs[name]
+    compiled = compile_query(q).query
+    flat = lib.engine.search(compiled, Filters(), limit=20)
+    # the tree as compiled, without the engine's flattening
+    if isinstance(lib.engine, WhooshEngine):
+        from index.engines import whoosh_eval
+        ix = lib.engine.arrays()
+        total, top = whoosh_eval.run(ix, compiled, None, "relevance", 20)
+        tree = dict((ix.stored_id(d), s) for d, s in top)
+    else:
+        s = lib.engine._ix.searcher()
+        r = s.search(lib.engine.translate(compiled), 20, count=True)
+        total, tree = r.count, {s.doc(a).get_first("id"): sc for sc, a in r.hits}
+    assert flat.total == total
+    assert dict(flat.hits) == pytest.approx(tree, rel=1e-5)
