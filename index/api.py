@@ -320,7 +320,10 @@ class Arshif:
             pass
         found = did_you_mean(query, typed, self.engine)
         if len(self._suggestions) >= SUGGESTIONS_KEPT:
-            self._suggestions.pop(next(iter(self._suggestions)))
+            try:  # forget the oldest (another thread may be doing the same)
+                self._suggestions.pop(next(iter(self._suggestions)), None)
+            except (RuntimeError, StopIteration):
+                pass
         self._suggestions[key] = found
         return found
 

@@ -339,3 +339,23 @@ def test_did_you_mean_is_remembered_until_the_index_changes(tmp_path, monkeypatc
         a.ingest([more])
         a.search("تهجر")
         assert calls == ["تهجر", "تهجر"]  # the index changed: looked for again
+
+
+def test_marks_are_right_when_threads_highlight_different_queries_at_once():
+    from concurrent.futures import ThreadPoolExecutor
+    from index.analysis import analyzer
+    from index.highlight import marks, match_kind
+    queries = ["تهجير", "مهجرين", "جذر:هجر", "القلمون", "تهجير عيار 14.5 Tahjir"]
+    texts = TRICKY + [a["body"] for a in ARTICLES] + [a["title"] for a in ARTICLES]
+
+    def check(query):
+        for _ in range(20):
+            m = compile_query(query).matches
+            for text in texts:
+                want = [(t.start, t.end, k) for t in analyzer.tokens(text) if (k := match_kind(t, m))]
+                if marks(text, m) != want:
+                    return False
+        return True
+
+    with ThreadPoolExecutor(5) as pool:
+        assert all(pool.map(check, queries * 2))
