@@ -28,9 +28,10 @@ from .analysis.normalize import INVISIBLES, MARKS
 from .query import MatchSet
 from .surfaces import surfaces
 
-# The last query highlighted: its MatchSet, the terms to look for, and how
-# each chunk of text judged so far matches it.
-_last: tuple = (None, {}, {})
+# The last query highlighted: its MatchSet, the terms to look for, the
+# chunks judged so far that match it (with their matched words), and every
+# chunk judged so far.
+_last: tuple = (None, {}, {}, set())
 WORD_CHAR = re.compile(f"[^\\W_]|[{MARKS}{INVISIBLES}]")  # one character of a word (see tokenize.WORD)
 KIND_WEIGHT = {"exact": 3.0, "stem": 2.0, "root": 1.0}
 # A sentence runs to an end mark followed by a space (or the end), or to a line break.
@@ -104,19 +105,21 @@ def marks(text: str, matches: MatchSet) -> list[tuple[int, int, str]]:
     if not matches:
         return []
     global _last
-    last_matches, terms, judged = _last
+    last_matches, terms, judged, seen = _last
     if last_matches is not matches:  # a new query
         terms = {"exact": matches.exact, "stem": matches.stem, "root": matches.root}
         terms = {v: t for v, t in terms.items() if t}
-        judged = {}
-        _last = (matches, terms, judged)
+        judged, seen = {}, set()
+        _last = (matches, terms, judged, seen)
+    chunks = set(text.split())
+    fresh = chunks - seen  # chunks of the query's earlier hits are judged already
+    if fresh:
+        seen |= fresh
+        for chunk, words in surfaces.judge(fresh, terms).items():
+            judged[chunk] = tuple((w[0], k) for w in words if (k := _kind(w, matches)) is not None)
     found: dict[str, str] = {}
-    for chunk, words in surfaces.judge(set(text.split()), terms).items():
-        pairs = judged.get(chunk)
-        if pairs is None:
-            pairs = judged[chunk] = tuple(
-                (w[0], k) for w in words if (k := _kind(w, matches)) is not None)
-        found.update(pairs)
+    for chunk in judged.keys() & chunks:
+        found.update(judged[chunk])
     out = []
     for surface, kind in found.items():
         n, i = len(surface), text.find(surface)
