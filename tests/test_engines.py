@@ -256,3 +256,18 @@ def test_a_flat_query_finds_and_scores_as_the_compiled_tree(libs, name, q):
         total, tree = r.count, {s.doc(a).get_first("id"): sc for sc, a in r.hits}
     assert flat.total == total
     assert dict(flat.hits) == pytest.approx(tree, rel=1e-5)
+
+
+def test_phrase_slop_is_counted_over_the_whole_phrase_in_both_engines(tmp_path):
+    from index.query import ir
+    from index.views import IndexDoc
+    docs = {"d1": "aa xx bb yy cc", "d2": "aa bb xx yy cc", "d3": "aa bb cc", "d4": "aa xx yy bb cc",
+            "d5": "cc bb aa"}
+    for name in ENGINES:
+        e = ENGINES[name].create(tmp_path / name)
+        e.add_all([IndexDoc(i, {"body_stem": t.split()}) for i, t in docs.items()])
+        e.refresh()
+        found = {slop: sorted(h for h, _ in e.search(ir.PhraseQ("body_stem", ("aa", "bb", "cc"), slop=slop),
+                                                    Filters(), limit=10).hits)
+                 for slop in (1, 2, 3)}
+        assert found == {1: ["d3"], 2: ["d3"], 3: ["d1", "d2", "d3", "d4"]}, name

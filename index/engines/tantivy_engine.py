@@ -10,7 +10,8 @@ stop-word filter leaves the position unused.
 
 The compiled query tree maps one to one onto tantivy queries: a term's
 boost multiplies its BM25 score, phrases keep their slop (tantivy counts
-the extra distance, Whoosh the distance, so tantivy's slop is one less),
+the extra positions over the whole phrase, the compiler's slop counts 1 for
+adjacent words, so tantivy's is one less),
 prefixes score a constant like Whoosh's, and filters are constant-score
 clauses worth nothing.  Scores are tantivy's BM25 (k1 = 1.2, b = 0.75,
 Lucene's idf), as in the Whoosh engine.

@@ -125,8 +125,8 @@ class LuceneBM25(scoring.BM25F):
 WEIGHTING = LuceneBM25()
 
 
-SEGMENT_DOCS = 12_000  # documents per segment of a bulk writer (all of them in memory)
-BULK_LIMIT_MB = 768  # memory per writing process before Whoosh spills postings to disk
+SEGMENT_DOCS = 20_000  # documents per commit of a bulk writer (its postings held in memory)
+BULK_LIMIT_MB = 1024  # memory per writing process before Whoosh spills postings to disk
 
 
 def _schema() -> Schema:
@@ -175,10 +175,14 @@ class _Writer(EngineWriter):
 
     def _open(self):
         procs = min(os.cpu_count() or 1, 4) if self._bulk else 1
+        # Segments are plain files, not Whoosh's compound file: a reader of a
+        # compound segment copies each part into memory (the whole index).
         if procs > 1:
-            self._w = self._ix.writer(procs=procs, multisegment=True, limitmb=BULK_LIMIT_MB, codec=_codec())
+            self._w = self._ix.writer(procs=procs, multisegment=True, limitmb=BULK_LIMIT_MB,
+                                      codec=_codec(), compound=False)
         else:
-            self._w = self._ix.writer(limitmb=BULK_LIMIT_MB if self._bulk else 256, codec=_codec())
+            self._w = self._ix.writer(limitmb=BULK_LIMIT_MB if self._bulk else 256, codec=_codec(),
+                                      compound=False)
         self._session: set[str] = set()
 
     def _touch(self, doc_id: str) -> None:

@@ -220,15 +220,18 @@ def _phrase_candidates(ix: Index, q: ir.PhraseQ):
 
 
 def _phrase_freq(positions: list[tuple], slop: int) -> int:
-    """How many times the terms occur in order, each within ``slop`` positions of the previous
-    (Whoosh's and the compiler's slop: 1 = adjacent)."""
+    """How many times the terms occur in order with at most ``slop - 1`` extra positions
+    in all (the compiler's slop: 1 = adjacent; tantivy's rule, so both engines match the
+    same documents).  From each position of the first term, each next term is taken at
+    its nearest later position, which spends the fewest extra positions."""
     first, rest = positions[0], positions[1:]
+    spare = slop - 1
     n = 0
     for p in first:
         prev, ok = p, True
-        for plist in rest:
-            nxt = next((x for x in plist if prev < x <= prev + slop), None)
-            if nxt is None:
+        for k, plist in enumerate(rest, 1):
+            nxt = next((x for x in plist if x > prev), None)
+            if nxt is None or nxt - p - k > spare:
                 ok = False
                 break
             prev = nxt

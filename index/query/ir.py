@@ -19,6 +19,9 @@ class TermQ:
 
 @dataclass(frozen=True)
 class PhraseQ:
+    """The terms in order; ``slop`` 1 = adjacent, and each unit above 1 allows one
+    extra position anywhere in the phrase (a stop word the query skipped)."""
+
     field: str
     terms: tuple[str, ...]
     slop: int = 1
