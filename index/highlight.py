@@ -133,8 +133,8 @@ def marks(text: str, matches: MatchSet) -> list[tuple[int, int, str]]:
 
 
 def _kind(word, matches: MatchSet) -> str | None:
-    """:func:`match_kind` of a judged word ``(surface, (normalized, stem, root, stop))``."""
-    _, (n, s, r, stop) = word
+    """:func:`match_kind` of a judged word ``(surface, normalized, stem, root, stop)``."""
+    _, n, s, r, stop = word
     if n in matches.exact:
         return "exact"
     if not stop:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import threading
 
-from .analysis import WordAnalysis, analyzer
+from .analysis import analyzer
 from .analysis.normalize import INVISIBLES, MARKS
 
 # The words of tokenize.WORD as one character class; "_" separates words
@@ -33,9 +33,10 @@ from .analysis.normalize import INVISIBLES, MARKS
 WORD_RUN = re.compile(f"[\\w{MARKS}{INVISIBLES}]+")
 MAX_CHUNKS = 300_000  # about 150 MB
 
-# A word as judged: (surface, its analysis), the analysis being the analyzer's
-# own cached tuple (normalized, stem, root, stop), shared, not copied.
-Word = tuple[str, WordAnalysis]
+# A word as judged: (surface, normalized, stem, root, stop).  A plain tuple of
+# strings: the garbage collector stops tracking it, so a large index does not
+# lengthen its pauses.
+Word = tuple[str, str, str, str, bool]
 
 
 def chunk_words(chunk: str) -> tuple[Word, ...]:
@@ -44,9 +45,9 @@ def chunk_words(chunk: str) -> tuple[Word, ...]:
     for run in WORD_RUN.findall(chunk):
         for surface in run.split("_") if "_" in run else (run,):
             if surface:
-                a = analyzer.word(surface)
-                if a.normalized:
-                    out.append((chunk if surface == chunk else surface, a))
+                n, s, r, stop = analyzer.word(surface)
+                if n:
+                    out.append((chunk if surface == chunk else surface, n, s, r, stop))
     return tuple(out)
 
 
@@ -99,7 +100,7 @@ class SurfaceIndex:
                 if c in words:  # learnt by another thread meanwhile
                     continue
                 ws = chunk_words(c)
-                for _, (n, s, r, stop) in ws:
+                for _, n, s, r, stop in ws:
                     for index, term in ((exact, n),) if stop else ((exact, n), (stem, s), (root, r)):
                         held = index.get(term)
                         if held is None:
