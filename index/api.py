@@ -26,7 +26,7 @@ from .engines import ENGINES, SORTS, engine_advice
 from .engines.base import FACETS
 from .highlight import Snippet, segments, marks, snippet
 from .indexer import BULK, Follower, IndexState, load_words, open_engine, sync, word_cache
-from .query import Filters, compile_query, dates, ir
+from .query import compile_query, dates, ir
 from .ranking import MODES
 from .results import Hit, SearchResults
 from .similar import more_like_this

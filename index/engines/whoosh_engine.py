@@ -28,7 +28,7 @@ from pathlib import Path
 
 from whoosh import index as windex
 from whoosh import query as wq
-from whoosh import matching, scoring, sorting
+from whoosh import matching, scoring
 from whoosh.analysis import Token, Tokenizer
 from whoosh import columns
 from whoosh.fields import COLUMN, ID, NUMERIC, TEXT, Schema

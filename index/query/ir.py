@@ -6,7 +6,7 @@ Fields are concrete index fields such as ``body_stem``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Union
 
 
