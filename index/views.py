@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from datetime import date as _date
 from itertools import chain
-from typing import Iterator
 
 from archive.records import Article
 
@@ -38,10 +37,6 @@ class IndexDoc:
     source: str | None = None
     category: str | None = None
     day: int = 0  # YYYYMMDD, 0 when the date is unknown
-
-    def pairs(self, name: str) -> Iterator[tuple[str, int]]:
-        """The ``(term, position)`` pairs of a view, gaps left out."""
-        return ((t, p) for p, t in enumerate(self.views.get(name, ())) if t != GAP)
 
     def length(self, name: str) -> int:
         """How many terms a view has (its field length for BM25: gaps do not count)."""

@@ -19,21 +19,6 @@ from .normalize import INVISIBLES, MARKS
 WORD = re.compile(f"(?:[^\\W_]|[{MARKS}{INVISIBLES}])+")
 
 
-def words(text: str) -> list[str]:
-    """``WORD.findall(text)``, faster: most whitespace-separated pieces of news text
-    are whole words (``str.isalnum``, which is exactly ``[^\\W_]`` for every
-    character), and only the others go through the regular expression.  No
-    whitespace character can be part of a word, so the result is the same."""
-    out: list[str] = []
-    add, extend, find = out.append, out.extend, WORD.findall
-    for piece in text.split():
-        if piece.isalnum():
-            add(piece)
-        else:
-            extend(find(piece))
-    return out
-
-
 def spans(text: str) -> Iterator[tuple[str, int, int]]:
     """Yield ``(surface, start, end)`` for every word of ``text``."""
     for m in WORD.finditer(text):
