@@ -1,7 +1,6 @@
 """Indexing: views by position, indexing beside a big ingest, the saved word cache."""
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
