@@ -134,3 +134,22 @@ def test_an_interrupted_big_ingest_leaves_a_consistent_index(tmp_path, src, monk
         assert a.engine.count() == 1000 and a.state.seq == a.store.last_seq()
         report = a.ingest([corpus])
         assert report.added == 201 - 1 and report.duplicate == 1 and a.engine.count() == 1200
+
+
+def test_changes_to_documents_of_the_session_wait_for_its_commit_in_whoosh(tmp_path):
+    """A bulk session is not cut short by an article it touches again: the change waits."""
+    from index.engines import ENGINES
+    e = ENGINES["whoosh"].create(tmp_path / "w")
+    docs = [index_doc(Article(id=f"a{i}", title="", body=f"خبر رقم {i}")) for i in range(5)]
+    with e.writer(bulk=False) as w:
+        for d in docs:
+            w.upsert(d)
+        w.upsert(index_doc(Article(id="a1", title="", body="تهجير جديد")))
+        w.delete("a2")
+        w.upsert(index_doc(Article(id="a1", title="", body="تهجير أحدث")))
+        assert set(w._later) == {"a1", "a2"} and len(w._session) == 5
+    e.refresh()
+    assert e.count() == 4
+    from index.query import Filters, ir
+    assert [h for h, _ in e.search(ir.TermQ("body_exact", "احدث"), Filters()).hits] == ["a1"]
+    assert e.search(ir.TermQ("body_exact", "جديد"), Filters()).total == 0

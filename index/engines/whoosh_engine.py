@@ -165,12 +165,16 @@ class _Writer(EngineWriter):
     ``procs`` processes each writing its own segment (``multisegment``).
 
     Whoosh deletes only from committed segments, so a document written twice
-    in one session (or written, then deleted) would stay twice: the writer
-    commits before it touches a document of the current session again."""
+    in one session (or written, then deleted) would stay twice.  A change to a
+    document the session already holds is therefore kept aside (the latest
+    one per document) and applied after the session's commit, in a session
+    of its own: a big ingest that touches an article again (a duplicate
+    group it joined) does not cut a segment short."""
 
     def __init__(self, ix, bulk: bool):
         self._ix = ix
         self._bulk = bulk
+        self._later: dict[str, IndexDoc | None] = {}  # id → latest change (None: delete)
         self._open()
 
     def _open(self):
@@ -185,14 +189,33 @@ class _Writer(EngineWriter):
                                       compound=False)
         self._session: set[str] = set()
 
-    def _touch(self, doc_id: str) -> None:
-        if doc_id in self._session or (self._bulk and len(self._session) >= SEGMENT_DOCS):
-            self._w.commit(merge=False)
-            self._open()
+    def _fresh(self, doc_id: str, change: IndexDoc | None) -> bool:
+        """True if the current session may take this change now; else it is kept for later."""
+        if doc_id in self._session or doc_id in self._later:
+            self._later[doc_id] = change
+            return False
+        if self._bulk and len(self._session) >= SEGMENT_DOCS:
+            self._flush()
         self._session.add(doc_id)
+        return True
 
-    def upsert(self, doc: IndexDoc) -> None:
-        self._touch(doc.id)
+    def _flush(self, merge: bool = False, reopen: bool = True) -> None:
+        """Commit the session, then apply the changes kept aside, each in turn."""
+        self._w.commit(merge=merge)
+        while self._later:
+            later, self._later = self._later, {}
+            self._open()
+            for doc_id, change in later.items():
+                self._session.add(doc_id)
+                self._write(doc_id, change)
+            self._w.commit(merge=merge)
+        if reopen:
+            self._open()
+
+    def _write(self, doc_id: str, doc: IndexDoc | None) -> None:
+        if doc is None:
+            self._w.delete_by_term("id", doc_id)
+            return
         fields = {"id": doc.id, "day": doc.day, **facet_values(doc)}
         for name, terms in doc.views.items():
             n = doc.length(name)
@@ -201,13 +224,17 @@ class _Writer(EngineWriter):
                 fields[norm_field(name)] = fieldnorm_id(n)
         self._w.update_document(**fields)
 
+    def upsert(self, doc: IndexDoc) -> None:
+        if self._fresh(doc.id, doc):
+            self._write(doc.id, doc)
+
     def delete(self, doc_id: str) -> None:
-        self._touch(doc_id)
-        self._w.delete_by_term("id", doc_id)
+        if self._fresh(doc_id, None):
+            self._write(doc_id, None)
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:
-            self._w.commit(merge=not self._bulk)
+            self._flush(merge=not self._bulk, reopen=False)
         else:
             self._w.cancel()
         return False
