@@ -16,7 +16,7 @@ DEFAULT_ENGINE = "whoosh"
 # snippets) passes 500 ms on a 2-core machine: 48 ms measured at 72,716
 # articles (bench/scale.py; README), growing linearly.  The library then
 # advises moving to tantivy.
-WHOOSH_MAX_COMFORTABLE = 500_000
+WHOOSH_MAX_COMFORTABLE = 200_000  # p95 passes 500 ms near 215,000 articles (bench/scale.py, 2026-11-23)
 
 
 def engine_advice(engine: str, articles: int) -> str | None:
