@@ -54,24 +54,6 @@ class ArshifError(Exception):
     """An error to show the user as one line (bad parameter, missing archive, …)."""
 
 
-def _keep_word_cache(index_dir: Path) -> Callable[[Path], None]:
-    """Read the analyzer's saved word cache of an index that is about to be
-    replaced; the function returned writes it into the new index directory
-    (the words' analyses do not depend on the engine)."""
-    path = word_cache(index_dir)
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return lambda new_dir: None
-
-    def put(new_dir: Path) -> None:
-        try:
-            word_cache(new_dir).write_bytes(data)
-        except OSError:
-            pass
-    return put
-
-
 def archive_exists(home: Path) -> bool:
     return (Path(home).expanduser() / ARCHIVE_FILE).exists()
 
@@ -159,10 +141,8 @@ class Arshif:
         """Rebuild the index from the archive, from scratch."""
         name = self.state.engine_name
         self.engine.close()
-        words = _keep_word_cache(self.index_dir)
-        shutil.rmtree(self.index_dir, ignore_errors=True)
+        # A new engine directory and state; the saved word cache beside them stays.
         self.engine = open_engine(self.index_dir, name, create=True)
-        words(self.index_dir)
         return self.sync(progress)
 
     def migrate(self, engine: str, progress: Callable[[int], None] | None = None) -> int:
@@ -177,7 +157,8 @@ class Arshif:
         shutil.rmtree(building, ignore_errors=True)
         new_state = IndexState(building)
         new_engine = open_engine(building, engine, create=True)
-        _keep_word_cache(self.index_dir)(building)
+        if word_cache(self.index_dir).exists():  # word analyses do not depend on the engine
+            shutil.copyfile(word_cache(self.index_dir), word_cache(building))
         try:
             n = sync(self.store, new_engine, new_state, progress)
         finally:
