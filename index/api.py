@@ -24,7 +24,8 @@ from archive.records import Article
 from .analysis import Token, analyzer, normalize
 from .engines import ENGINES, SORTS, engine_advice
 from .engines.base import FACETS
-from .highlight import Snippet, segments, marks, snippet
+from .forward import ForwardIndex
+from .highlight import Snippet, locate, marks, segments, snippet
 from .indexer import BULK, Follower, IndexState, load_words, open_engine, sync, word_cache
 from .query import compile_query, dates, ir
 from .ranking import MODES
@@ -77,6 +78,7 @@ class Arshif:
             raise ArshifError(f"the archive at {self.home} uses the {current} engine: "
                               f"run `arshif migrate --engine {engine}` to change it")
         self.engine = open_engine(self.index_dir, engine or current)
+        self.forward = ForwardIndex(self.index_dir)
         self._searches = 0
         self._suggestions: dict[tuple, str | None] = {}
         if self.state.stale or (self.state.seq == 0 and self.store.last_seq()):
@@ -87,6 +89,7 @@ class Arshif:
     # -- lifecycle ---------------------------------------------------------
     def close(self) -> None:
         self.engine.close()
+        self.forward.close()
         self.store.close()
 
     def __enter__(self) -> "Arshif":
@@ -168,9 +171,11 @@ class Arshif:
         shutil.rmtree(old, ignore_errors=True)
         if self.index_dir.exists():
             os.replace(self.index_dir, old)
+        self.forward.close()
         os.replace(building, self.index_dir)
         shutil.rmtree(old, ignore_errors=True)
         self.engine = open_engine(self.index_dir, engine)
+        self.forward = ForwardIndex(self.index_dir)
         return n
 
     def pending(self) -> int:
@@ -278,8 +283,10 @@ class Arshif:
             self._run(wanted, q, ir.Filters(), matches, snippets=False, collapse=True)
             kept = [h for h in wanted.hits if h.article.id not in exclude]
             results.total = max(wanted.total - len(exclude & {h.article.id for h in wanted.hits}), 0)
-            for h in kept[offset:offset + limit]:
-                hit = self._hit(h.article, h.score, matches, snippets)
+            page = kept[offset:offset + limit]
+            found = self.forward.matched([h.article for h in page], matches) if snippets else {}
+            for h in page:
+                hit = self._hit(h.article, h.score, matches, snippets, found.get(h.article.id))
                 hit.also_in = h.also_in
                 results.hits.append(hit)
         results.took_ms = (time.perf_counter() - started) * 1000
@@ -362,8 +369,9 @@ class Arshif:
             if grouped and len(kept) >= want:
                 break
         page = kept[results.offset:want] if grouped else kept
+        found = self.forward.matched([a for a, _ in page], matches) if snippets else {}
         for a, score in page:
-            hit = self._hit(a, score, matches, snippets)
+            hit = self._hit(a, score, matches, snippets, found.get(a.id))
             if grouped and getattr(a, "dup_group", None):
                 hit.also_in = self._duplicates(a.id)
             results.hits.append(hit)
@@ -406,11 +414,14 @@ class Arshif:
             return SourceAliases()
 
     @staticmethod
-    def _hit(a: Article, score: float, matches, snippets: bool = True) -> Hit:
+    def _hit(a: Article, score: float, matches, snippets: bool = True,
+             found: dict[str, str] | None = None) -> Hit:
+        """A hit with its snippets; ``found``: its words that match, when the
+        forward index knows them (else the text is judged)."""
         if not snippets:
             return Hit(a, score, Snippet([]), Snippet([]), [])
-        body = snippet(a.body, matches)
-        title = Snippet([segments(a.title, marks(a.title, matches))])
+        body = snippet(a.body, matches, found=found)
+        title = Snippet([segments(a.title, marks(a.title, matches) if found is None else locate(a.title, found))])
         matched = list(dict.fromkeys(title.matched + body.matched))
         return Hit(a, score, body, title, matched)
 

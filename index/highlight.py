@@ -120,6 +120,14 @@ def marks(text: str, matches: MatchSet) -> list[tuple[int, int, str]]:
     found: dict[str, str] = {}
     for chunk in judged.keys() & chunks:
         found.update(judged[chunk])
+    return locate(text, found)
+
+
+def locate(text: str, found: dict[str, str]) -> list[tuple[int, int, str]]:
+    """Every occurrence in ``text`` of the words ``found`` (``{surface: kind}``)
+    as a whole word, ``(start, end, kind)`` in text order: the marks, once the
+    matching words are known (from :func:`marks`'s judgement, or the
+    forward index's, :mod:`index.forward`)."""
     out = []
     for surface, kind in found.items():
         n, i = len(surface), text.find(surface)
@@ -245,8 +253,11 @@ def _opening(text: str) -> Snippet:
     return Snippet([segments(text, [], s, e)])
 
 
-def snippet(text: str, matches: MatchSet, max_fragments: int = 2) -> Snippet:
-    spans = marks(text, matches)
+def snippet(text: str, matches: MatchSet, max_fragments: int = 2,
+            found: dict[str, str] | None = None) -> Snippet:
+    """The best ``max_fragments`` passages of ``text`` for ``matches``; ``found``,
+    when known, gives the matching words (see :func:`locate`)."""
+    spans = marks(text, matches) if found is None else locate(text, found)
     if not spans:
         return _opening(text)
     # Score only the fragments that hold a match: sentences without one are

@@ -37,6 +37,7 @@ from archive.store import Store
 
 from .analysis import ANALYSIS_VERSION, analyzer, word_cache_name
 from .engines import DEFAULT_ENGINE, ENGINES, Engine
+from .forward import ForwardIndex, ForwardWriter
 from .views import IndexDoc, index_docs
 
 BATCH = 500
@@ -159,7 +160,7 @@ def _analyzed(store: Store, ids: list[str], workers: int,
             yield c, a, fut.result()
 
 
-def _apply(store: Store, w, ids: list[str], workers: int, index_dir: Path | None,
+def _apply(store: Store, w, fw: ForwardWriter, ids: list[str], workers: int, index_dir: Path | None,
            progress: Callable[[int], None] | None) -> None:
     for chunk, articles, docs in _analyzed(store, ids, workers, index_dir):
         by_id = {d.id: d for d in docs}
@@ -167,8 +168,10 @@ def _apply(store: Store, w, ids: list[str], workers: int, index_dir: Path | None
             d = by_id.get(doc_id)
             if d is None:  # gone, or an exact duplicate (see _indexable)
                 w.delete(doc_id)
+                fw.delete(doc_id)
             else:
                 w.upsert(d)
+        fw.put_many([(articles[d.id], d.words) for d in docs])
         if progress:
             progress(len(chunk))
 
@@ -184,8 +187,8 @@ def sync(store: Store, engine: Engine, state: IndexState,
     bulk = len(ids) >= BULK
     workers = min(os.cpu_count() or 1, MAX_WORKERS) if bulk else 1
     load_words(state.dir)
-    with engine.writer(bulk=bulk) as w:
-        _apply(store, w, ids, workers, state.dir, progress)
+    with ForwardIndex(state.dir).writer() as fw, engine.writer(bulk=bulk) as w:
+        _apply(store, w, fw, ids, workers, state.dir, progress)
     state.write(seq=target, analysis_version=ANALYSIS_VERSION)
     if workers <= 1:  # worker processes keep their own caches
         save_words(state.dir)
@@ -241,7 +244,7 @@ def _follow(store_path: str, index_dir: str, engine_name: str, stop, abort, pare
     load_words(state.dir)
     seq = 0 if state.stale else state.seq
     try:
-        with engine.writer(bulk=True) as w:
+        with ForwardIndex(state.dir).writer() as fw, engine.writer(bulk=True) as w:
             while not abort.is_set():
                 # Read before looking, so the last batch is never missed; an
                 # orphan (the ingest was killed) commits what the archive has.
@@ -252,7 +255,7 @@ def _follow(store_path: str, index_dir: str, engine_name: str, stop, abort, pare
                     for i in range(0, len(ids), BATCH):
                         if abort.is_set():
                             break
-                        _apply(store, w, ids[i:i + BATCH], 1, None, None)
+                        _apply(store, w, fw, ids[i:i + BATCH], 1, None, None)
                     else:
                         seq = target  # every change up to target applied
                 elif done:

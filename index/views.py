@@ -37,6 +37,9 @@ class IndexDoc:
     source: str | None = None
     category: str | None = None
     day: int = 0  # YYYYMMDD, 0 when the date is unknown
+    #: The distinct words of title and body, ``(exact, stem, root, surface)``,
+    #: for the forward index (:mod:`index.forward`).
+    words: set[tuple[str, str, str, str]] = field(default_factory=set)
 
     def length(self, name: str) -> int:
         """How many terms a view has (its field length for BM25: gaps do not count)."""
@@ -57,8 +60,8 @@ def day_number(iso: str | None) -> int:
 
 class _PieceTerms(dict):
     """A whitespace-separated piece of text → the index terms of its words:
-    a tuple of ``(exact, stem, root)``, with :data:`GAP` for a stop word's stem
-    and root, words without a normalized form left out.
+    a tuple of ``(exact, stem, root, surface)``, with :data:`GAP` for a stop
+    word's stem and root, words without a normalized form left out.
 
     Text is split with ``str.split`` and looked up piece by piece (both run
     in C); only a piece never seen before goes through the tokenizer and the
@@ -72,7 +75,7 @@ class _PieceTerms(dict):
         for w in WORD.findall(piece):
             a = word(w)
             if a[0]:
-                terms.append((a[0], GAP, GAP) if a[3] else (a[0], a[1], a[2]))
+                terms.append((a[0], GAP, GAP, w) if a[3] else (a[0], a[1], a[2], w))
         if len(self) >= self.LIMIT:
             self.clear()
         t = self[piece] = tuple(terms)
@@ -93,6 +96,7 @@ def index_doc(article: Article) -> IndexDoc:
         doc.views[exact] = list(map(_exact, terms))
         doc.views[stem] = list(map(_stem, terms))
         doc.views[root] = list(map(_root, terms))
+        doc.words.update(terms)
     return doc
 
 

@@ -1,0 +1,137 @@
+"""The forward index: snippets from the words stored at indexing equal snippets from the text."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import index.forward
+from archive.records import Article
+from index.api import Arshif
+from index.forward import BLOCK, ForwardIndex, decode, encode
+from index.query import compile_query
+from index.views import index_doc
+from ingest_fixtures import paragraph, src, write_jsonl  # noqa: F401
+
+QUERIES = ["تهجير", "مخيم اليرموك", "المفاوضات في درعا", "هجر", "قوات النظام السوري", "الامم المتحدة",
+           "بيروت لبنان", "داعش -حمص", "\"مخيم اليرموك\"", "ر:هجر", "تهج*"]
+
+
+def _both_ways(lib: Arshif, query: str) -> list[tuple]:
+    """Every hit's title, snippet and matched words, from the forward index and from the text."""
+    c = compile_query(query, "all", lexicon=lib.engine)
+    articles = [h.article for h in lib.search(query, snippets=False, limit=20).hits]
+    found = lib.forward.matched(articles, c.matches)
+    out = []
+    for a in articles:
+        assert a.id in found, "every indexed article is in the forward index"
+        fast = Arshif._hit(a, 1.0, c.matches, True, found[a.id])
+        slow = Arshif._hit(a, 1.0, c.matches, True, None)
+        out.append(((fast.title.html(), fast.snippet.html(), fast.matched),
+                    (slow.title.html(), slow.snippet.html(), slow.matched)))
+    return out
+
+
+def test_forward_snippets_equal_snippets_from_the_text(lib):
+    compared = 0
+    for q in QUERIES:
+        for fast, slow in _both_ways(lib, q):
+            assert fast == slow, q
+            compared += 1
+    assert compared >= 10
+
+
+def test_search_uses_the_forward_index(lib, monkeypatch):
+    """A search judges no text when the forward index holds its hits."""
+    def no_judging(*args, **kwargs):
+        raise AssertionError("judged from the text")
+    monkeypatch.setattr(index.highlight, "marks", no_judging)
+    monkeypatch.setattr(index.api, "marks", no_judging)
+    r = lib.search("تهجير")
+    assert r.hits and any("<mark" in h.snippet.html() for h in r.hits)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 3_000_000), max_size=300))
+def test_word_numbers_round_trip(ids):
+    assert decode(encode(ids)).tolist() == sorted(ids)
+
+
+def test_words_grow_across_writers_and_readers_see_them(tmp_path, src):
+    """Numbers keep growing over several ingests (the last block is extended), and a
+    reader that loaded the words before learns the new ones."""
+    home = tmp_path / "home"
+    rows = [{"id": f"a{i}", "title": f"خبر {i}", "body": paragraph(i, 30) + f" كلمة{i}"} for i in range(40)]
+    with Arshif(home) as lib:
+        lib.ingest([write_jsonl(src / "one.jsonl", rows[:20])])
+        assert lib.search("كلمة3").hits[0].matched == ["كلمة3"]
+        before = len(lib.forward._hashes)
+        lib.ingest([write_jsonl(src / "two.jsonl", rows[20:])])
+        hit = lib.search("كلمة33").hits[0]
+        assert hit.article.id == "a33" and hit.matched == ["كلمة33"]
+        assert len(lib.forward._hashes) > before
+        c = compile_query("كلمة33 كلمة3", "all")
+        found = lib.forward.matched([lib.store.get("a3"), lib.store.get("a33")], c.matches)
+        assert found == {"a3": {"كلمة3": "exact"}, "a33": {"كلمة33": "exact"}}
+
+
+def test_many_blocks(tmp_path, monkeypatch):
+    """Words spread over several blocks, written by several writers, are read back right."""
+    monkeypatch.setattr(index.forward, "BLOCK", 7)
+    fwd = ForwardIndex(tmp_path)
+    articles = [Article(id=f"a{i}", title="", body=" ".join(f"كلمة{i}{j}" for j in range(5 + i)))
+                for i in range(6)]
+    for batch in (articles[:2], articles[2:3], articles[3:]):
+        with fwd.writer() as w:
+            w.put_many([(a, index_doc(a).words) for a in batch])
+    for a in articles:
+        m = compile_query(a.body, "exact").matches
+        assert fwd.matched([a], m) == {a.id: {w: "exact" for w in a.body.split()}}
+    assert len(fwd._surfaces) > 3 and BLOCK == 4096
+
+
+def test_a_changed_text_is_judged_from_the_text(tmp_path):
+    """A row read from another text (other lengths) is not used: the hit is judged from its text."""
+    fwd = ForwardIndex(tmp_path)
+    old = Article(id="x", title="", body="تهجير قديم")
+    with fwd.writer() as w:
+        w.put_many([(old, index_doc(old).words)])
+    m = compile_query("تهجير", "all").matches
+    assert fwd.matched([old], m) == {"x": {"تهجير": "exact"}}
+    assert fwd.matched([Article(id="x", title="", body="تهجير جديد جدا")], m) == {}
+    assert fwd.matched([Article(id="y", title="", body="تهجير")], m) == {}
+
+
+def test_an_index_without_forward_index_still_highlights(tmp_path, src):
+    """An index built before the forward index (or with it deleted) judges the texts."""
+    home = tmp_path / "home"
+    rows = [{"id": f"a{i}", "title": f"خبر {i}", "body": paragraph(i, 30) + " تهجير"} for i in range(5)]
+    with Arshif(home) as lib:
+        lib.ingest([write_jsonl(src / "n.jsonl", rows)])
+        lib.forward.close()
+        lib.forward.path.unlink()
+        r = lib.search("تهجير")
+        assert r.hits and all("تهجير" in h.matched for h in r.hits)
+
+
+def test_reindex_and_migrate_keep_the_forward_index(tmp_path, src):
+    home = tmp_path / "home"
+    rows = [{"id": f"a{i}", "title": f"خبر {i}", "body": paragraph(i, 30) + " تهجير"} for i in range(5)]
+    with Arshif(home) as lib:
+        lib.ingest([write_jsonl(src / "n.jsonl", rows)])
+        lib.reindex()
+        m = compile_query("تهجير", "all").matches
+        assert len(lib.forward.matched([lib.store.get(r["id"]) for r in rows], m)) == 5
+        lib.migrate("tantivy")
+        assert len(lib.forward.matched([lib.store.get(r["id"]) for r in rows], m)) == 5
+        assert all("تهجير" in h.matched for h in lib.search("تهجير").hits)
+
+
+@pytest.mark.parametrize("ids", [[], [5], [0, 70_000, 70_001], list(range(0, 300_000, 1000))])
+def test_encode_picks_the_narrowest_gaps(ids):
+    row = encode(ids)
+    assert decode(row).tolist() == sorted(ids)
+    assert len(row) == 8 + 2 * max(len(ids) - 1, 0) if all(b - a < 65536 for a, b in zip(ids, ids[1:])) \
+        else len(row) == 8 + 4 * (len(ids) - 1)
+    assert np.frombuffer(row, dtype=np.uint32, count=2)[1] == (min(ids) if ids else 0)
+    assert len(row) >= 8
