@@ -45,6 +45,7 @@ import numpy as np
 from archive.records import Article
 
 from .analysis import ANALYSIS_VERSION, analyzer
+from .highlight import word_kind
 from .query import MatchSet
 from .views import GAP
 
@@ -180,7 +181,7 @@ class ForwardIndex:
             kind = kinds.get(word, "")
             if kind == "":
                 surface = surfaces[word // BLOCK][word % BLOCK]
-                kind = kinds[word] = _kind(surface, matches)
+                kind = kinds[word] = word_kind((surface, *analyzer.word(surface)), matches)
             if kind is not None:
                 out[held[row][0]][surfaces[word // BLOCK][word % BLOCK]] = kind
         return out
@@ -205,18 +206,6 @@ class ForwardIndex:
                     return None
                 self._hashes, self._surfaces, hashes = grown, surfaces, grown
         return hashes
-
-
-def _kind(surface: str, matches: MatchSet) -> str | None:
-    n, s, r, stop = analyzer.word(surface)
-    if n in matches.exact:
-        return "exact"
-    if not stop:
-        if s in matches.stem:
-            return "stem"
-        if r in matches.root:
-            return "root"
-    return None
 
 
 class ForwardWriter:

@@ -116,7 +116,7 @@ def marks(text: str, matches: MatchSet) -> list[tuple[int, int, str]]:
     if fresh:
         seen |= fresh
         for chunk, words in surfaces.judge(fresh, terms).items():
-            judged[chunk] = tuple((w[0], k) for w in words if (k := _kind(w, matches)) is not None)
+            judged[chunk] = tuple((w[0], k) for w in words if (k := word_kind(w, matches)) is not None)
     found: dict[str, str] = {}
     for chunk in judged.keys() & chunks:
         found.update(judged[chunk])
@@ -140,7 +140,7 @@ def locate(text: str, found: dict[str, str]) -> list[tuple[int, int, str]]:
     return out
 
 
-def _kind(word, matches: MatchSet) -> str | None:
+def word_kind(word, matches: MatchSet) -> str | None:
     """:func:`match_kind` of a judged word ``(surface, normalized, stem, root, stop)``."""
     _, n, s, r, stop = word
     if n in matches.exact:
