@@ -38,6 +38,15 @@ from . import dedup
 from .records import Article, Record, content_hash
 
 RAW_COMPRESSION = 3  # zlib level of the raw inputs: level 6 took 1.5x the time for 6% less space
+# A 4 KB window and a small hash table: a raw input is a few KB, and zlib's
+# default state (a 32 KB window, 128 KB of tables) took longer to set up than
+# to compress it (119 → 60 µs an article, 0.9% larger); zlib.decompress reads either.
+RAW_WINDOW_BITS, RAW_MEM_LEVEL = 12, 5
+
+
+def _compress_raw(text: str) -> bytes:
+    c = zlib.compressobj(RAW_COMPRESSION, zlib.DEFLATED, RAW_WINDOW_BITS, RAW_MEM_LEVEL)
+    return c.compress(text.encode("utf-8")) + c.flush()
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -228,7 +237,7 @@ class Store:
         if record.raw is not None:
             db.execute("INSERT OR REPLACE INTO raw VALUES (?,?,?,?)",
                        (article.id, version, record.origin,
-                        zlib.compress(record.raw.encode("utf-8"), RAW_COMPRESSION)))
+                        _compress_raw(record.raw)))
         db.execute("INSERT INTO changes (id) VALUES (?)", (article.id,))
         article.canonical_id, article.dup_group = canonical, group
         return PutResult(status, article, near)

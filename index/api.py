@@ -39,7 +39,9 @@ MAX_LIMIT = 1000
 MAX_FETCH = 3000  # hits read to fill a page when duplicates are collapsed
 SUGGESTIONS_KEPT = 256
 WARM_AFTER = 2  # from this search on, a process loads the saved word cache (see Arshif.warm)
-FOLLOW_AFTER = BULK  # articles stored by one ingest before indexing starts beside it
+# Articles stored by one ingest before indexing starts beside it: about where
+# a second process (2 to 3 s to start) begins to pay off (bench/scale.py).
+FOLLOW_AFTER = 2500
 
 
 def default_home() -> Path:

@@ -57,7 +57,6 @@ CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, lengths INTEGER NOT NU
 """
 BLOCK = 4096  # words per row of word_blocks
 _VIEWS = ("exact", "stem", "root")
-_COLUMN_BITS = np.array([0, 1 << 32, 2 << 32], dtype=np.uint64)  # view number above the hash
 _NARROW, _WIDE, _EMPTY = 0, 1, 2  # article rows: word-number gaps as uint16 or uint32; no words
 _HEADER = struct.Struct("<II")  # width, first word number
 _SURFACE = itemgetter(3)
@@ -94,15 +93,28 @@ def encode(ids: list[int]) -> bytes:
 
 
 def decode(row: bytes) -> np.ndarray:
-    kind, first = np.frombuffer(row, dtype=np.uint32, count=2)
-    if kind == _EMPTY:
-        return np.zeros(0, dtype=np.int64)
-    gaps = np.frombuffer(row, dtype=np.uint16 if kind == _NARROW else np.uint32, offset=8)
-    out = np.empty(len(gaps) + 1, dtype=np.int64)
-    out[0] = first
-    np.cumsum(gaps, out=out[1:])
-    out[1:] += first
-    return out
+    return decode_many([row])[0]
+
+
+def decode_many(rows: list[bytes]) -> tuple[np.ndarray, list[int]]:
+    """The word numbers of several rows, end to end, and how many each row has."""
+    parts, counts = [], []
+    for row in rows:
+        kind, first = _HEADER.unpack_from(row)
+        if kind == _EMPTY:
+            counts.append(0)
+            continue
+        gaps = np.frombuffer(row, dtype=np.uint16 if kind == _NARROW else np.uint32, offset=8)
+        parts.append(np.array((first,), dtype=np.uint32))
+        parts.append(gaps)
+        counts.append(len(gaps) + 1)
+    if not parts:
+        return np.zeros(0, dtype=np.int64), counts
+    total = np.cumsum(np.concatenate(parts), dtype=np.int64)
+    # each row's gaps run on from the row before: take away what that row reached
+    starts = np.cumsum(counts) - counts
+    reached = np.where(starts > 0, total[np.maximum(starts - 1, 0)], 0)
+    return total - np.repeat(reached, counts), counts
 
 
 def _read_blocks(db: sqlite3.Connection, start: int):
@@ -157,33 +169,36 @@ class ForwardIndex:
                               f"({','.join('?' * len(wanted))})", list(wanted)).fetchall()
         except sqlite3.Error:
             return {}
-        held = [(i, decode(w)) for i, n, w in rows if n == lengths(wanted[i])]
+        held = [(i, w) for i, n, w in rows if n == lengths(wanted[i])]
         out: dict[str, dict[str, str]] = {i: {} for i, _ in held}
         if not held or not matches:
             return out
-        ids = np.concatenate([w for _, w in held])
+        ids, counts = decode_many([w for _, w in held])
         if not len(ids):
             return out
         hashes = self._hashes_upto(db, int(ids.max()))
         if hashes is None:
             return {}
-        keys = np.array(sorted({(col << 32) | term_hash(t) for col, view in enumerate(_VIEWS)
-                                for t in getattr(matches, view)}), dtype=np.uint64)
-        mine = (hashes[ids].astype(np.uint64) | _COLUMN_BITS).ravel()
-        at = np.minimum(np.searchsorted(keys, mine), len(keys) - 1)
-        hit = (keys[at] == mine).reshape(-1, 3).any(axis=1)
+        # Any view's hash against any of the query's terms: a word whose stem
+        # hashes like a query's exact term is a candidate too; the judgement
+        # below sorts them out.
+        wanted_hashes = np.array(sorted({term_hash(t) for view in _VIEWS for t in getattr(matches, view)} - {0}),
+                                 dtype=np.uint32)
+        mine = hashes[ids].ravel()
+        at = np.minimum(np.searchsorted(wanted_hashes, mine), len(wanted_hashes) - 1)
+        hit = (wanted_hashes[at] == mine).reshape(-1, 3).any(axis=1)
         if not hit.any():
             return out
-        owner = np.repeat(np.arange(len(held)), [len(w) for _, w in held])[hit].tolist()
-        kinds: dict[int, str | None] = {}
+        owner = np.repeat(np.arange(len(held)), counts)[hit].tolist()
+        kinds: dict[int, tuple[str, str | None]] = {}
         surfaces = self._surfaces
         for word, row in zip(ids[hit].tolist(), owner):
-            kind = kinds.get(word, "")
-            if kind == "":
+            judged = kinds.get(word)
+            if judged is None:
                 surface = surfaces[word // BLOCK][word % BLOCK]
-                kind = kinds[word] = word_kind((surface, *analyzer.word(surface)), matches)
-            if kind is not None:
-                out[held[row][0]][surfaces[word // BLOCK][word % BLOCK]] = kind
+                judged = kinds[word] = (surface, word_kind((surface, *analyzer.word(surface)), matches))
+            if judged[1] is not None:
+                out[held[row][0]][judged[0]] = judged[1]
         return out
 
     def _hashes_upto(self, db: sqlite3.Connection, upto: int) -> np.ndarray | None:
@@ -229,8 +244,9 @@ class ForwardWriter:
         self._count = len(self._ids)
         # The last, partly filled block is rewritten with the words that follow.
         tail = self._count % BLOCK
-        self._new_surfaces: list[str] = list(surfaces[:tail]) if tail else []
-        self._new_hashes: list[tuple[int, int, int]] = [tuple(x) for x in hashes[-1].tolist()] if tail else []
+        self._tail_surfaces: list[str] = list(surfaces[:tail]) if tail else []
+        self._tail_hashes: list[tuple[int, int, int]] = [tuple(x) for x in hashes[-1].tolist()] if tail else []
+        self._new_words: list[Word] = []  # numbered since, in order
 
     def put_many(self, docs: list[tuple[Article, Iterable[Word]]]) -> None:
         """Record each article's distinct words (replacing what it had)."""
@@ -240,7 +256,7 @@ class ForwardWriter:
         for article, words in docs:
             words = list(words)
             ids = list(map(get, map(_SURFACE, words)))
-            if None in ids:  # words never seen: number them
+            if None in ids:  # words never seen: number them (hashed when written)
                 for k, n in enumerate(ids):
                     if n is None:
                         w = words[k]
@@ -248,8 +264,7 @@ class ForwardWriter:
                         if n is None:
                             n = known[w[3]] = self._count
                             self._count += 1
-                            self._new_surfaces.append(w[3])
-                            self._new_hashes.append((term_hash(w[0]), term_hash(w[1]), term_hash(w[2])))
+                            self._new_words.append(w)
                         ids[k] = n
             rows.append((article.id, lengths(article), encode(ids)))
         self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?)", rows)
@@ -259,15 +274,18 @@ class ForwardWriter:
 
     def _write_words(self) -> None:
         """Write the words numbered since the last write (and the block they extend)."""
-        first = (self._count - len(self._new_surfaces)) // BLOCK
-        rows = []
-        for i in range(0, len(self._new_surfaces), BLOCK):
-            rows.append((first + i // BLOCK, np.array(self._new_hashes[i:i + BLOCK], dtype=np.uint32).tobytes(),
-                         "\n".join(self._new_surfaces[i:i + BLOCK])))
-        self.db.executemany("INSERT OR REPLACE INTO word_blocks VALUES (?, ?, ?)", rows)
+        crc = zlib.crc32
+        surfaces = self._tail_surfaces + [w[3] for w in self._new_words]
+        hashes = self._tail_hashes + [(crc(e.encode()), 0 if s == GAP else crc(s.encode()),
+                                       0 if r == GAP else crc(r.encode())) for e, s, r, _ in self._new_words]
+        first = (self._count - len(surfaces)) // BLOCK
+        self.db.executemany("INSERT OR REPLACE INTO word_blocks VALUES (?, ?, ?)", [
+            (first + i // BLOCK, np.array(hashes[i:i + BLOCK], dtype=np.uint32).tobytes(),
+             "\n".join(surfaces[i:i + BLOCK])) for i in range(0, len(surfaces), BLOCK)])
         tail = self._count % BLOCK  # the last block stays pending: the next words extend it
-        self._new_surfaces = self._new_surfaces[len(self._new_surfaces) - tail:] if tail else []
-        self._new_hashes = self._new_hashes[len(self._new_hashes) - tail:] if tail else []
+        self._tail_surfaces = surfaces[len(surfaces) - tail:] if tail else []
+        self._tail_hashes = hashes[len(hashes) - tail:] if tail else []
+        self._new_words = []
 
     def close(self, commit: bool = True) -> None:
         try:

@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 import index.forward
 from archive.records import Article
 from index.api import Arshif
-from index.forward import BLOCK, ForwardIndex, decode, encode
+from index.forward import BLOCK, ForwardIndex, decode, decode_many, encode
 from index.query import compile_query
 from index.views import index_doc
 from ingest_fixtures import paragraph, src, write_jsonl  # noqa: F401
@@ -125,6 +125,14 @@ def test_reindex_and_migrate_keep_the_forward_index(tmp_path, src):
         lib.migrate("tantivy")
         assert len(lib.forward.matched([lib.store.get(r["id"]) for r in rows], m)) == 5
         assert all("تهجير" in h.matched for h in lib.search("تهجير").hits)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 200_000), max_size=40), max_size=8))
+def test_rows_decode_together_as_apart(rows):
+    ids, counts = decode_many([encode(r) for r in rows])
+    assert counts == [len(r) for r in rows]
+    assert ids.tolist() == [x for r in rows for x in sorted(r)]
 
 
 @pytest.mark.parametrize("ids", [[], [5], [0, 70_000, 70_001], list(range(0, 300_000, 1000))])
