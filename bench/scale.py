@@ -7,8 +7,9 @@ each body shuffled), then for each engine, in a fresh process:
 
 * ingest + index through :class:`index.api.Arshif` (the archive included),
   in a fresh process: docs/s (wall and per CPU second, worker processes
-  included), the index size on disk, and the peak memory of the largest
-  process (``ingest_rss_mb``);
+  included), the engine's index size on disk (``index_mb``) and the forward
+  index's beside it (``forward_mb``, :mod:`index.forward`), and the peak
+  memory of the largest process (``ingest_rss_mb``);
 * then, in another fresh process that only opens the archive and searches:
   the 2,996 news queries of ``bench/lucene/prep_shared_data.py`` (TREC-2002
   titles and descriptions, MIRACL questions), top 10 *with snippets*, after
@@ -120,6 +121,7 @@ def build_engine(engine: str, corpus: Path, home: Path) -> dict:
         n = report.added + report.updated + report.unchanged
         out = {"engine": engine, "docs": n, "ingest_s": round(took, 1), "docs_per_s": round(n / took),
                "docs_per_cpu_s": round(n / cpu), "index_mb": round(a.engine.size_bytes() / 1e6, 1),
+               "forward_mb": round(a.forward.size_bytes() / 1e6, 1),
                "failures": len(report.failures),
                "ingest_rss_mb": round(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                                           resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024)}
@@ -263,7 +265,7 @@ def in_subprocess(*extra) -> dict:
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-COLUMNS = ("engine", "docs", "docs_per_s", "docs_per_cpu_s", "index_mb", "ingest_rss_mb", "p50_ms", "p95_ms",
+COLUMNS = ("engine", "docs", "docs_per_s", "docs_per_cpu_s", "index_mb", "forward_mb", "ingest_rss_mb", "p50_ms", "p95_ms",
            "p99_ms", "cpu_p50_ms", "cpu_p95_ms", "engine_p50_ms", "engine_p95_ms", "searcher_rss_mb")
 
 

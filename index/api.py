@@ -451,7 +451,7 @@ class Arshif:
 
     def stats(self) -> dict:
         s = {**self.store.stats(), "engine": self.state.engine_name,
-             "indexed": self.engine.count(), "index_bytes": self.engine.size_bytes(),
+             "indexed": self.engine.count(), "index_bytes": self.engine.size_bytes() + self.forward.size_bytes(),
              "home": str(self.home)}
         advice = self.engine_advice()
         if advice:

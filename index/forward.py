@@ -148,6 +148,10 @@ class ForwardIndex:
     def writer(self) -> "ForwardWriter":
         return ForwardWriter(self.path)
 
+    def size_bytes(self) -> int:
+        """The forward index's size on disk (with its write-ahead log)."""
+        return sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
+
     def close(self) -> None:
         db = getattr(self._local, "db", None)
         if db is not None:
