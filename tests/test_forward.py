@@ -143,3 +143,9 @@ def test_encode_picks_the_narrowest_gaps(ids):
         else len(row) == 8 + 4 * (len(ids) - 1)
     assert np.frombuffer(row, dtype=np.uint32, count=2)[1] == (min(ids) if ids else 0)
     assert len(row) >= 8
+
+
+def test_stats_count_the_forward_index(lib):
+    s = lib.stats()
+    assert lib.forward.size_bytes() > 0
+    assert s["index_bytes"] == lib.engine.size_bytes() + lib.forward.size_bytes()
