@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli_display import (BOLD, DIM, ERROR, MATCH_STYLES, SUGGEST, RowWriter, Screen, dumps, env_flag,
-                         progress, terminal_width)
+from cli_display import (BOLD, DIM, ERROR, MATCH_STYLES, SUGGEST, IndexingBar, RowWriter, Screen, dumps,
+                         env_flag, progress, terminal_width)
 
 if TYPE_CHECKING:
     from index.api import Arshif
@@ -508,7 +508,12 @@ def ingest(obj: Settings, paths, fmt, field_map, date, source, category, aliases
     try:
         with progress(unit="articles", desc="ingest", enabled=show_progress) as bar, \
                 obj.open(create=True) as a:
-            report = a.ingest(paths, options=options, on_record=lambda status: bar.update(1))
+            indexing = IndexingBar(bar, show_progress)
+            try:
+                report = a.ingest(paths, options=options, on_record=lambda status: bar.update(1),
+                                  on_index=indexing.update)
+            finally:
+                indexing.close()
             advice = a.engine_advice()
     except KeyboardInterrupt:
         _error_line(interrupted_msg)

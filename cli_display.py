@@ -359,3 +359,24 @@ def progress(total: int | None = None, unit: str = "articles", desc: str | None 
         enabled = sys.stderr.isatty()
     return tqdm(total=total, unit=f" {unit}", desc=desc, disable=not enabled, file=sys.stderr,
                 dynamic_ncols=True, leave=False)
+
+
+class IndexingBar:
+    """The second bar of an ingest: the indexing still to do once every article is
+    stored (``update(done, total)``, as :meth:`index.api.Arshif.ingest` reports it);
+    it replaces the ingest bar when it first moves."""
+
+    def __init__(self, ingest_bar, enabled: bool | None):
+        self._ingest_bar, self._enabled, self._bar = ingest_bar, enabled, None
+
+    def update(self, done: int, total: int) -> None:
+        if self._bar is None:
+            self._ingest_bar.close()
+            self._bar = progress(total=total, unit="articles", desc="index", enabled=self._enabled)
+        self._bar.total = total
+        self._bar.n = done
+        self._bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()

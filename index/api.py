@@ -104,12 +104,17 @@ class Arshif:
     def ingest(self, paths: Iterable, *, fmt: str | None = None,
                on_record: Callable[[str], None] | None = None,
                options: IngestOptions | None = None,
-               on_failure: Callable | None = None) -> IngestReport:
+               on_failure: Callable | None = None,
+               on_index: Callable[[int, int], None] | None = None) -> IngestReport:
         """Store every article found in ``paths``, then bring the index in line.
 
-        After an interruption (Ctrl-C) the index is left for the next run to catch up.
+        ``on_record(status)`` is called for each article stored; once every article
+        is stored, ``on_index(done, total)`` follows the indexing that is left (for a
+        second progress bar).  After an interruption (Ctrl-C) the index is left for
+        the next run to catch up.
         """
         self.sync()
+        start_seq = self.state.seq
         follower: Follower | None = None
         stored = 0
 
@@ -128,11 +133,28 @@ class Arshif:
                                   options=options, on_failure=on_failure)
         finally:
             if follower is not None:
-                follower.finish(abort=report is None or report.interrupted)
+                aborted = report is None or report.interrupted
+                total = 0 if aborted or on_index is None else len(self.store.changed_since(start_seq))
+                follower.finish(abort=aborted,
+                                progress=(lambda n: on_index(min(n, total), total)) if total else None)
                 self.engine.refresh()
         if not report.interrupted:
-            self.sync()
+            self._sync_reporting(on_index)
         return report
+
+    def _sync_reporting(self, on_index: Callable[[int, int], None] | None) -> None:
+        """:meth:`sync`, telling ``on_index(done, total)`` how far it got."""
+        if on_index is None:
+            self.sync()
+            return
+        total, done = self.pending(), 0
+
+        def step(n: int) -> None:
+            nonlocal done
+            done += n
+            on_index(min(done, total), total)
+        if total:
+            self.sync(step)
 
     def duplicates_of(self, article_id: str) -> list[dict]:
         """Other articles telling the same story: ``[{id, title, source, date, url, exact}]``."""

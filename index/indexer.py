@@ -214,27 +214,38 @@ class Follower:
     def __init__(self, store_path: Path, index_dir: Path, engine: str):
         ctx = multiprocessing.get_context("spawn")
         self._stop, self._abort = ctx.Event(), ctx.Event()
+        self._applied = ctx.Value("q", 0)  # changes applied so far (a change twice counts twice)
         # Not a daemon: Whoosh's bulk writer starts processes of its own.  It
         # stops by itself if this process dies (see _follow).
         self._proc = ctx.Process(target=_follow, name="arshif-indexer",
                                  args=(str(store_path), str(index_dir), engine, self._stop,
-                                       self._abort, os.getpid()))
+                                       self._abort, os.getpid(), self._applied))
 
     def start(self) -> "Follower":
         self._proc.start()
         return self
 
-    def finish(self, abort: bool = False) -> bool:
+    @property
+    def applied(self) -> int:
+        """How many changes the process has applied so far."""
+        return self._applied.value
+
+    def finish(self, abort: bool = False, progress: Callable[[int], None] | None = None) -> bool:
         """Let the process catch up (or, with ``abort``, wind up) and stop; True if it
-        committed its work."""
+        committed its work.  ``progress(applied)`` is called as it catches up."""
         if abort:
             self._abort.set()
         self._stop.set()
-        self._proc.join()
+        while self._proc.is_alive():
+            self._proc.join(POLL)
+            if progress and self._proc.is_alive():
+                progress(self.applied)
+        if progress:
+            progress(self.applied)
         return self._proc.exitcode == 0
 
 
-def _follow(store_path: str, index_dir: str, engine_name: str, stop, abort, parent: int) -> None:
+def _follow(store_path: str, index_dir: str, engine_name: str, stop, abort, parent: int, applied) -> None:
     # Ctrl-C reaches the whole process group: the ingesting process decides
     # (finish(abort=True)), so that this one commits what it has applied.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -256,6 +267,8 @@ def _follow(store_path: str, index_dir: str, engine_name: str, stop, abort, pare
                         if abort.is_set():
                             break
                         _apply(store, w, fw, ids[i:i + BATCH], 1, None, None)
+                        with applied.get_lock():
+                            applied.value += len(ids[i:i + BATCH])
                     else:
                         seq = target  # every change up to target applied
                 elif done:

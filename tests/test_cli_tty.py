@@ -96,6 +96,7 @@ def test_progress_bar_on_a_terminal_only(own_home, tmp_path, seeds_dir):
     assert p.stderr == ""
     out, status = on_tty(tmp_path / "new", "ingest", str(seeds_dir))
     assert status == 0 and "ingest:" in out and "articles" in out and "added 5" in out
+    assert "index:" in out and "5/5" in out  # then the indexing left, on a second bar
     out, status = on_tty(own_home, "export", "-o", str(tmp_path / "x.jsonl"))
     assert status == 0 and "export:" in out and "/5" in out
     p = piped(own_home, "export", "-o", str(tmp_path / "y.jsonl"))

@@ -66,6 +66,19 @@ def test_a_big_ingest_indexes_beside_the_archive(tmp_path, src, monkeypatch, eng
     assert results[10] == results[10**9] and results[10]
 
 
+@pytest.mark.parametrize("follow_after", [10, 10**9])
+def test_ingest_reports_the_indexing_left(tmp_path, src, monkeypatch, follow_after):
+    """Once every article is stored, ``on_index(done, total)`` follows the indexing
+    (in the process beside the ingest, or in this one) up to its end."""
+    monkeypatch.setattr(index.api, "FOLLOW_AFTER", follow_after)
+    seen = []
+    with Arshif(tmp_path / "home") as a:
+        a.ingest([_corpus(src / "news.jsonl", 60)], on_index=lambda done, total: seen.append((done, total)))
+        assert a.engine.count() == 60
+    assert seen and seen[-1][0] == seen[-1][1] > 0
+    assert all(0 <= d <= t for d, t in seen) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
 def test_the_word_cache_survives_a_reindex_and_warms_a_new_analyzer(tmp_path, src, monkeypatch):
     monkeypatch.setattr(index.indexer, "SAVE_WORDS_AFTER", 1)
     home = tmp_path / "home"
