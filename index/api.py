@@ -24,7 +24,7 @@ from archive.records import Article
 from .analysis import Token, analyzer, normalize
 from .engines import ENGINES, SORTS, engine_advice
 from .engines.base import FACETS
-from .forward import ForwardIndex
+from .forward import ForwardIndex, Held
 from .highlight import Snippet, locate, marks, segments, snippet
 from .indexer import BULK, Follower, IndexState, load_words, open_engine, sync, word_cache
 from .query import compile_query, dates, ir
@@ -308,9 +308,9 @@ class Arshif:
             kept = [h for h in wanted.hits if h.article.id not in exclude]
             results.total = max(wanted.total - len(exclude & {h.article.id for h in wanted.hits}), 0)
             page = kept[offset:offset + limit]
-            found = self.forward.matched([h.article for h in page], matches) if snippets else {}
+            held = self.forward.matched([h.article for h in page], matches) if snippets else {}
             for h in page:
-                hit = self._hit(h.article, h.score, matches, snippets, found.get(h.article.id))
+                hit = self._hit(h.article, h.score, matches, snippets, held.get(h.article.id))
                 hit.also_in = h.also_in
                 results.hits.append(hit)
         results.took_ms = (time.perf_counter() - started) * 1000
@@ -393,9 +393,9 @@ class Arshif:
             if grouped and len(kept) >= want:
                 break
         page = kept[results.offset:want] if grouped else kept
-        found = self.forward.matched([a for a, _ in page], matches) if snippets else {}
+        held = self.forward.matched([a for a, _ in page], matches) if snippets else {}
         for a, score in page:
-            hit = self._hit(a, score, matches, snippets, found.get(a.id))
+            hit = self._hit(a, score, matches, snippets, held.get(a.id))
             if grouped and getattr(a, "dup_group", None):
                 hit.also_in = self._duplicates(a.id)
             results.hits.append(hit)
@@ -438,14 +438,17 @@ class Arshif:
             return SourceAliases()
 
     @staticmethod
-    def _hit(a: Article, score: float, matches, snippets: bool = True,
-             found: dict[str, str] | None = None) -> Hit:
-        """A hit with its snippets; ``found``: its words that match, when the
-        forward index knows them (else the text is judged)."""
+    def _hit(a: Article, score: float, matches, snippets: bool = True, held: Held | None = None) -> Hit:
+        """A hit with its snippets; ``held``: what the forward index holds of it
+        (its words that match, its sentences), else its text is judged."""
         if not snippets:
             return Hit(a, score, Snippet([]), Snippet([]), [])
-        body = snippet(a.body, matches, found=found)
-        title = Snippet([segments(a.title, marks(a.title, matches) if found is None else locate(a.title, found))])
+        if held is None:
+            body = snippet(a.body, matches)
+            title = Snippet([segments(a.title, marks(a.title, matches))])
+        else:
+            body = snippet(a.body, matches, found=held.found, sentences=held.sentences)
+            title = Snippet([segments(a.title, locate(a.title, held.found))])
         matched = list(dict.fromkeys(title.matched + body.matched))
         return Hit(a, score, body, title, matched)
 

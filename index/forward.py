@@ -5,7 +5,7 @@ needs the other direction: which words of *this* article match the query.
 Finding that by analysing the hit's text costs a lookup for every word of
 it, for every hit of every query.  The forward index does that work once,
 when the article is indexed, and keeps, beside the engine's index (in
-``forward-<analysis version>.sqlite3``):
+``forward-<analysis version>-<format>.sqlite3``):
 
 * the *words*: every distinct word (surface form, as written) of the
   indexed articles, numbered in the order first seen, with a 32-bit hash of
@@ -13,7 +13,8 @@ when the article is indexed, and keeps, beside the engine's index (in
   word, which never match).  They are stored :data:`BLOCK` to a row, so a
   process reads all of them in a few milliseconds;
 * the *articles*: per article, the numbers of its distinct words (title and
-  body), and the lengths of the title and body they were read from.
+  body), where its body's sentences start and end (so a snippet need not
+  look for them), and the lengths of the title and body they were read from.
 
 At search time (:meth:`ForwardIndex.matched`) the word numbers of all the
 hits are read in one query and their term hashes compared with the query's
@@ -23,7 +24,7 @@ highlighter then only has to locate those words in the text
 (:func:`index.highlight.locate`).
 
 A word's number and hashes never change (the file is per analysis
-version), so the words only grow; a rebuilt index rewrites every article's
+version and :data:`FORMAT`), so the words only grow; a rebuilt index rewrites every article's
 row.  The forward index is derived, like the engine's: an article missing
 from it, or whose text no longer has the lengths it was read with, is
 highlighted by analysing its text instead, so the forward index never has
@@ -38,7 +39,7 @@ import threading
 import zlib
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import numpy as np
 
@@ -53,7 +54,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS word_blocks (block INTEGER PRIMARY KEY, hashes BLOB NOT NULL,
                                         surfaces TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, lengths INTEGER NOT NULL,
-                                     words BLOB NOT NULL);
+                                     words BLOB NOT NULL, sentences BLOB NOT NULL);
 """
 BLOCK = 4096  # words per row of word_blocks
 _VIEWS = ("exact", "stem", "root")
@@ -67,8 +68,13 @@ _SURFACE = itemgetter(3)
 Word = tuple[str, str, str, str]
 
 
+#: The layout of the forward index's file: an index built with another is
+#: rebuilt (see :class:`index.indexer.IndexState`).
+FORMAT = 2
+
+
 def file_name() -> str:
-    return f"forward-{ANALYSIS_VERSION}.sqlite3"
+    return f"forward-{ANALYSIS_VERSION}-{FORMAT}.sqlite3"
 
 
 def term_hash(term: str) -> int:
@@ -117,6 +123,23 @@ def decode_many(rows: list[bytes]) -> tuple[np.ndarray, list[int]]:
     return total - np.repeat(reached, counts), counts
 
 
+def encode_sentences(spans: list[tuple[int, int]], body_length: int) -> bytes:
+    return np.array(spans, dtype=np.uint16 if body_length < 1 << 16 else np.uint32).tobytes()
+
+
+def decode_sentences(row: bytes, body_length: int) -> list[tuple[int, int]]:
+    return list(map(tuple, np.frombuffer(row, dtype=np.uint16 if body_length < 1 << 16 else np.uint32)
+                    .reshape(-1, 2).tolist()))
+
+
+class Held(NamedTuple):
+    """What the forward index holds of a hit: its words that match the query
+    (``{surface: kind}``) and its body's sentences."""
+
+    found: dict[str, str]
+    sentences: list[tuple[int, int]]
+
+
 def _read_blocks(db: sqlite3.Connection, start: int):
     """``(block, hashes (n × 3 uint32), surfaces)`` of every block from ``start`` on."""
     for block, hashes, surfaces in db.execute(
@@ -159,22 +182,24 @@ class ForwardIndex:
             self._local.db = None
 
     # -- reading ---------------------------------------------------------------
-    def matched(self, articles: list[Article], matches: MatchSet) -> dict[str, dict[str, str]]:
+    def matched(self, articles: list[Article], matches: MatchSet) -> dict[str, Held]:
         """For each of ``articles`` that the forward index holds as it is now:
         its words that match ``matches``, ``{surface: kind}`` (kind ``exact``,
-        ``stem`` or ``root``, as :func:`index.highlight.match_kind`).  An article
-        left out must be judged from its text."""
+        ``stem`` or ``root``, as :func:`index.highlight.match_kind`), and its
+        sentences.  An article left out must be judged from its text."""
         wanted = {a.id: a for a in articles}
         db = self._db() if wanted else None
         if db is None:
             return {}
         try:
-            rows = db.execute(f"SELECT id, lengths, words FROM articles WHERE id IN "
+            rows = db.execute(f"SELECT id, lengths, words, sentences FROM articles WHERE id IN "
                               f"({','.join('?' * len(wanted))})", list(wanted)).fetchall()
         except sqlite3.Error:
             return {}
-        held = [(i, w) for i, n, w in rows if n == lengths(wanted[i])]
-        out: dict[str, dict[str, str]] = {i: {} for i, _ in held}
+        rows = [r for r in rows if r[1] == lengths(wanted[r[0]])]
+        held = [(i, w) for i, _, w, _ in rows]
+        out: dict[str, Held] = {i: Held({}, decode_sentences(spans, len(wanted[i].body or "")))
+                                for i, _, _, spans in rows}
         if not held or not matches:
             return out
         ids, counts = decode_many([w for _, w in held])
@@ -202,7 +227,7 @@ class ForwardIndex:
                 surface = surfaces[word // BLOCK][word % BLOCK]
                 judged = kinds[word] = (surface, word_kind((surface, *analyzer.word(surface)), matches))
             if judged[1] is not None:
-                out[held[row][0]][judged[0]] = judged[1]
+                out[held[row][0]].found[judged[0]] = judged[1]
         return out
 
     def _hashes_upto(self, db: sqlite3.Connection, upto: int) -> np.ndarray | None:
@@ -252,12 +277,12 @@ class ForwardWriter:
         self._tail_hashes: list[tuple[int, int, int]] = [tuple(x) for x in hashes[-1].tolist()] if tail else []
         self._new_words: list[Word] = []  # numbered since, in order
 
-    def put_many(self, docs: list[tuple[Article, Iterable[Word]]]) -> None:
-        """Record each article's distinct words (replacing what it had)."""
+    def put_many(self, docs: list[tuple[Article, Iterable[Word], list[tuple[int, int]]]]) -> None:
+        """Record each article's distinct words and sentences (replacing what it had)."""
         known = self._ids
         get = known.get
         rows = []
-        for article, words in docs:
+        for article, words, sentences in docs:
             words = list(words)
             ids = list(map(get, map(_SURFACE, words)))
             if None in ids:  # words never seen: number them (hashed when written)
@@ -270,8 +295,9 @@ class ForwardWriter:
                             self._count += 1
                             self._new_words.append(w)
                         ids[k] = n
-            rows.append((article.id, lengths(article), encode(ids)))
-        self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?)", rows)
+            rows.append((article.id, lengths(article), encode(ids),
+                         encode_sentences(sentences, len(article.body or ""))))
+        self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?)", rows)
 
     def delete(self, article_id: str) -> None:
         self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))

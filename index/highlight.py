@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .analysis.normalize import INVISIBLES, MARKS
@@ -176,6 +176,24 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every sentence of ``text`` as :data:`SENTENCE` cuts it
+    (kept by the forward index, so that a snippet need not look for them)."""
+    return [m.span() for m in SENTENCE.finditer(text)]
+
+
+def _sentences_at(spans: list[tuple[int, int]], starts: list[int]):
+    """The sentences among ``spans`` (sorted, apart) that hold one of the sorted
+    positions ``starts``: what :func:`_sentences_with` finds in the text."""
+    firsts = [a for a, _ in spans]
+    last = -1
+    for p in starts:
+        i = bisect_right(firsts, p) - 1
+        if i > last and i >= 0 and p < spans[i][1]:
+            last = i
+            yield spans[i]
+
+
 def _sentences(text: str):
     """Fragments: sentences, and long sentences cut into runs of whole clauses."""
     for m in SENTENCE.finditer(text):
@@ -254,9 +272,11 @@ def _opening(text: str) -> Snippet:
 
 
 def snippet(text: str, matches: MatchSet, max_fragments: int = 2,
-            found: dict[str, str] | None = None) -> Snippet:
+            found: dict[str, str] | None = None,
+            sentences: list[tuple[int, int]] | None = None) -> Snippet:
     """The best ``max_fragments`` passages of ``text`` for ``matches``; ``found``,
-    when known, gives the matching words (see :func:`locate`)."""
+    when known, gives the matching words (see :func:`locate`) and ``sentences``
+    the text's :func:`sentence_spans`."""
     spans = marks(text, matches) if found is None else locate(text, found)
     if not spans:
         return _opening(text)
@@ -265,7 +285,8 @@ def snippet(text: str, matches: MatchSet, max_fragments: int = 2,
     scored = []
     starts = [a for a, _, _ in spans]
     n = len(spans)
-    for ms, me in _sentences_with(text, starts):
+    held = _sentences_with(text, starts) if sentences is None else _sentences_at(sentences, starts)
+    for ms, me in held:
         j = bisect_left(starts, ms)
         for s, e in _fragments(text, ms, me):
             j = bisect_left(starts, s, j)

@@ -17,7 +17,8 @@ and loaded by every process that indexes, so only words never seen before
 are analysed.
 
 The state also records the :data:`~index.analysis.ANALYSIS_VERSION` the
-index was built with, and the engine's on-disk ``LAYOUT``.  Terms are stems and roots, so when the analysis
+index was built with, the engine's on-disk ``LAYOUT`` and the forward
+index's :data:`~index.forward.FORMAT`.  Terms are stems and roots, so when the analysis
 changes an old index no longer matches new queries: :func:`sync` sees the
 mismatch and re-indexes every article (an in-place rebuild).
 """
@@ -37,7 +38,7 @@ from archive.store import Store
 
 from .analysis import ANALYSIS_VERSION, analyzer, word_cache_name
 from .engines import DEFAULT_ENGINE, ENGINES, Engine
-from .forward import ForwardIndex, ForwardWriter
+from .forward import FORMAT as FORWARD_FORMAT, ForwardIndex, ForwardWriter
 from .views import IndexDoc, index_docs
 
 BATCH = 500
@@ -73,9 +74,11 @@ class IndexState:
 
     @property
     def stale(self) -> bool:
-        """True when the index was built by another version of the analysis."""
+        """True when the index was built by another version of the analysis, or
+        without the forward index of this :data:`~index.forward.FORMAT`."""
         state = self.read()
-        return bool(state) and state.get("analysis_version") != ANALYSIS_VERSION
+        return bool(state) and (state.get("analysis_version") != ANALYSIS_VERSION
+                                or state.get("forward") != FORWARD_FORMAT)
 
 
 def engine_path(index_dir: Path, name: str) -> Path:
@@ -93,7 +96,8 @@ def open_engine(index_dir: Path, name: str | None = None, create: bool = False) 
     # archive (the sync that follows fills it), like one from another analysis.
     if create or not cls.exists(path) or state.read().get("layout", 1) != cls.LAYOUT:
         engine = cls.create(path)
-        state.write(engine=name, seq=0, analysis_version=ANALYSIS_VERSION, layout=cls.LAYOUT)
+        state.write(engine=name, seq=0, analysis_version=ANALYSIS_VERSION, layout=cls.LAYOUT,
+                    forward=FORWARD_FORMAT)
         return engine
     return cls(path)
 
@@ -171,7 +175,7 @@ def _apply(store: Store, w, fw: ForwardWriter, ids: list[str], workers: int, ind
                 fw.delete(doc_id)
             else:
                 w.upsert(d)
-        fw.put_many([(articles[d.id], d.words) for d in docs])
+        fw.put_many([(articles[d.id], d.words, d.sentences) for d in docs])
         if progress:
             progress(len(chunk))
 
@@ -189,7 +193,7 @@ def sync(store: Store, engine: Engine, state: IndexState,
     load_words(state.dir)
     with ForwardIndex(state.dir).writer() as fw, engine.writer(bulk=bulk) as w:
         _apply(store, w, fw, ids, workers, state.dir, progress)
-    state.write(seq=target, analysis_version=ANALYSIS_VERSION)
+    state.write(seq=target, analysis_version=ANALYSIS_VERSION, forward=FORWARD_FORMAT)
     if workers <= 1:  # worker processes keep their own caches
         save_words(state.dir)
     return len(ids)
@@ -275,7 +279,7 @@ def _follow(store_path: str, index_dir: str, engine_name: str, stop, abort, pare
                     break
                 else:
                     time.sleep(POLL)
-        state.write(seq=seq, analysis_version=ANALYSIS_VERSION)
+        state.write(seq=seq, analysis_version=ANALYSIS_VERSION, forward=FORWARD_FORMAT)
         save_words(state.dir)
     finally:
         engine.close()

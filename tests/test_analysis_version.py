@@ -49,3 +49,19 @@ def test_index_in_an_older_engine_layout_is_rebuilt_on_open(tmp_path, seeds_dir,
         assert a.state.read()["layout"] == type(a.engine).LAYOUT
         assert [h.article.id for h in a.search("التهجير").hits] == before
         assert a.engine.count() == 5 and a.state.seq == a.store.last_seq()
+
+
+def test_index_without_this_forward_index_is_rebuilt_on_open(tmp_path, seeds_dir):
+    """An index built before the forward index (or with another format of it) is
+    rebuilt when the archive is opened, and its hits then come from the forward index."""
+    from index.query import compile_query
+    with Arshif(tmp_path, create=True) as a:
+        a.ingest([seeds_dir])
+        a.forward.close()
+        a.forward.path.unlink()
+        a.state.write(forward=None)
+        assert a.state.stale
+    with Arshif(tmp_path) as a:
+        assert not a.state.stale
+        hits = [h.article for h in a.search("التهجير", snippets=False).hits]
+        assert hits and set(a.forward.matched(hits, compile_query("التهجير").matches)) == {h.id for h in hits}

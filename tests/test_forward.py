@@ -8,7 +8,8 @@ from hypothesis import given, settings, strategies as st
 import index.forward
 from archive.records import Article
 from index.api import Arshif
-from index.forward import BLOCK, ForwardIndex, decode, decode_many, encode
+from index.forward import BLOCK, ForwardIndex, Held, decode, decode_many, decode_sentences, encode, encode_sentences
+from index.highlight import sentence_spans, snippet
 from index.query import compile_query
 from index.views import index_doc
 from ingest_fixtures import paragraph, src, write_jsonl  # noqa: F401
@@ -21,11 +22,11 @@ def _both_ways(lib: Arshif, query: str) -> list[tuple]:
     """Every hit's title, snippet and matched words, from the forward index and from the text."""
     c = compile_query(query, "all", lexicon=lib.engine)
     articles = [h.article for h in lib.search(query, snippets=False, limit=20).hits]
-    found = lib.forward.matched(articles, c.matches)
+    held = lib.forward.matched(articles, c.matches)
     out = []
     for a in articles:
-        assert a.id in found, "every indexed article is in the forward index"
-        fast = Arshif._hit(a, 1.0, c.matches, True, found[a.id])
+        assert a.id in held, "every indexed article is in the forward index"
+        fast = Arshif._hit(a, 1.0, c.matches, True, held[a.id])
         slow = Arshif._hit(a, 1.0, c.matches, True, None)
         out.append(((fast.title.html(), fast.snippet.html(), fast.matched),
                     (slow.title.html(), slow.snippet.html(), slow.matched)))
@@ -71,8 +72,8 @@ def test_words_grow_across_writers_and_readers_see_them(tmp_path, src):
         assert hit.article.id == "a33" and hit.matched == ["كلمة33"]
         assert len(lib.forward._hashes) > before
         c = compile_query("كلمة33 كلمة3", "all")
-        found = lib.forward.matched([lib.store.get("a3"), lib.store.get("a33")], c.matches)
-        assert found == {"a3": {"كلمة3": "exact"}, "a33": {"كلمة33": "exact"}}
+        held = lib.forward.matched([lib.store.get("a3"), lib.store.get("a33")], c.matches)
+        assert {k: v.found for k, v in held.items()} == {"a3": {"كلمة3": "exact"}, "a33": {"كلمة33": "exact"}}
 
 
 def test_many_blocks(tmp_path, monkeypatch):
@@ -83,10 +84,10 @@ def test_many_blocks(tmp_path, monkeypatch):
                 for i in range(6)]
     for batch in (articles[:2], articles[2:3], articles[3:]):
         with fwd.writer() as w:
-            w.put_many([(a, index_doc(a).words) for a in batch])
+            w.put_many([(a, index_doc(a).words, index_doc(a).sentences) for a in batch])
     for a in articles:
         m = compile_query(a.body, "exact").matches
-        assert fwd.matched([a], m) == {a.id: {w: "exact" for w in a.body.split()}}
+        assert fwd.matched([a], m)[a.id].found == {w: "exact" for w in a.body.split()}
     assert len(fwd._surfaces) > 3 and BLOCK == 4096
 
 
@@ -95,9 +96,9 @@ def test_a_changed_text_is_judged_from_the_text(tmp_path):
     fwd = ForwardIndex(tmp_path)
     old = Article(id="x", title="", body="تهجير قديم")
     with fwd.writer() as w:
-        w.put_many([(old, index_doc(old).words)])
+        w.put_many([(old, index_doc(old).words, index_doc(old).sentences)])
     m = compile_query("تهجير", "all").matches
-    assert fwd.matched([old], m) == {"x": {"تهجير": "exact"}}
+    assert fwd.matched([old], m) == {"x": Held({"تهجير": "exact"}, [(0, 10)])}
     assert fwd.matched([Article(id="x", title="", body="تهجير جديد جدا")], m) == {}
     assert fwd.matched([Article(id="y", title="", body="تهجير")], m) == {}
 
@@ -149,3 +150,21 @@ def test_stats_count_the_forward_index(lib):
     s = lib.stats()
     assert lib.forward.size_bytes() > 0
     assert s["index_bytes"] == lib.engine.size_bytes() + lib.forward.size_bytes()
+
+
+SENTENCES = st.text(alphabet=st.sampled_from(list("تهجير مخيم.!؟؛…،,:\n 14 ")), max_size=300)
+
+
+@settings(max_examples=300, deadline=None)
+@given(SENTENCES)
+def test_snippets_from_stored_sentences_equal_snippets_that_find_them(text):
+    m = compile_query("تهجير مخيم 14", "all").matches
+    spans = decode_sentences(encode_sentences(sentence_spans(text), len(text)), len(text))
+    assert snippet(text, m, sentences=spans) == snippet(text, m)
+
+
+def test_long_bodies_keep_wide_sentence_offsets():
+    body = ("جملة طويلة جدا. " * 6000) + "تهجير في النهاية."
+    spans = sentence_spans(body)
+    assert len(body) > 1 << 16 and spans[-1][1] == len(body)
+    assert decode_sentences(encode_sentences(spans, len(body)), len(body)) == spans
