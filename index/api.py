@@ -26,7 +26,7 @@ from .engines import ENGINES, SORTS, engine_advice
 from .engines.base import FACETS
 from .forward import ForwardIndex, Held
 from .highlight import Snippet, locate, marks, segments, snippet
-from .indexer import BULK, Follower, IndexState, load_words, open_engine, sync, word_cache
+from .indexer import Follower, IndexState, load_words, open_engine, sync, word_cache
 from .query import compile_query, dates, ir
 from .ranking import MODES
 from .results import Hit, SearchResults

@@ -285,8 +285,8 @@ def snippet(text: str, matches: MatchSet, max_fragments: int = 2,
     scored = []
     starts = [a for a, _, _ in spans]
     n = len(spans)
-    held = _sentences_with(text, starts) if sentences is None else _sentences_at(sentences, starts)
-    for ms, me in held:
+    holding = _sentences_with(text, starts) if sentences is None else _sentences_at(sentences, starts)
+    for ms, me in holding:
         j = bisect_left(starts, ms)
         for s, e in _fragments(text, ms, me):
             j = bisect_left(starts, s, j)
