@@ -13,10 +13,11 @@ ENGINES: dict[str, type[Engine]] = {"whoosh": WhooshEngine, "tantivy": TantivyEn
 DEFAULT_ENGINE = "whoosh"
 
 # Above this many articles the Whoosh engine's p95 search time (top 10 with
-# snippets) passes 500 ms on a 2-core machine: 48 ms measured at 72,716
-# articles (bench/scale.py; README), growing linearly.  The library then
-# advises moving to tantivy.
-WHOOSH_MAX_COMFORTABLE = 200_000  # p95 passes 500 ms near 215,000 articles (bench/scale.py, 2026-11-23)
+# snippets) nears 500 ms on a 2-core machine: 26 ms at 10,000 articles, 75 ms
+# at 72,716 and 439 ms at 300,000 (bench/scale.py, 2026-12-01), so 500 ms falls
+# near 340,000.  The advice comes sooner, since this VM's speed drifts by a
+# fifth: the library then advises moving to tantivy.
+WHOOSH_MAX_COMFORTABLE = 250_000
 
 
 def engine_advice(engine: str, articles: int) -> str | None:
