@@ -98,10 +98,6 @@ def encode(ids: list[int]) -> bytes:
             + gaps.astype(np.uint16 if narrow else np.uint32).tobytes())
 
 
-def decode(row: bytes) -> np.ndarray:
-    return decode_many([row])[0]
-
-
 def decode_many(rows: list[bytes]) -> tuple[np.ndarray, list[int]]:
     """The word numbers of several rows, end to end, and how many each row has."""
     parts, counts = [], []
@@ -123,13 +119,17 @@ def decode_many(rows: list[bytes]) -> tuple[np.ndarray, list[int]]:
     return total - np.repeat(reached, counts), counts
 
 
+def _offsets(body_length: int) -> type:
+    """The narrowest type for character offsets into a body this long."""
+    return np.uint16 if body_length < 1 << 16 else np.uint32
+
+
 def encode_sentences(spans: list[tuple[int, int]], body_length: int) -> bytes:
-    return np.array(spans, dtype=np.uint16 if body_length < 1 << 16 else np.uint32).tobytes()
+    return np.array(spans, dtype=_offsets(body_length)).tobytes()
 
 
 def decode_sentences(row: bytes, body_length: int) -> list[tuple[int, int]]:
-    return list(map(tuple, np.frombuffer(row, dtype=np.uint16 if body_length < 1 << 16 else np.uint32)
-                    .reshape(-1, 2).tolist()))
+    return list(map(tuple, np.frombuffer(row, dtype=_offsets(body_length)).reshape(-1, 2).tolist()))
 
 
 class Held(NamedTuple):
@@ -304,10 +304,8 @@ class ForwardWriter:
 
     def _write_words(self) -> None:
         """Write the words numbered since the last write (and the block they extend)."""
-        crc = zlib.crc32
         surfaces = self._tail_surfaces + [w[3] for w in self._new_words]
-        hashes = self._tail_hashes + [(crc(e.encode()), 0 if s == GAP else crc(s.encode()),
-                                       0 if r == GAP else crc(r.encode())) for e, s, r, _ in self._new_words]
+        hashes = self._tail_hashes + [(term_hash(e), term_hash(s), term_hash(r)) for e, s, r, _ in self._new_words]
         first = (self._count - len(surfaces)) // BLOCK
         self.db.executemany("INSERT OR REPLACE INTO word_blocks VALUES (?, ?, ?)", [
             (first + i // BLOCK, np.array(hashes[i:i + BLOCK], dtype=np.uint32).tobytes(),
