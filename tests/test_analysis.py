@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, SEEDS
 from index.analysis import analyzer, normalize
 from index.analysis.analyzer import Analyzer
 from index.analysis.normalize import strip_marks
@@ -252,3 +252,23 @@ def test_lexicon_cache_file_gives_the_same_tables(tmp_path):
     assert lexicon._read_cache(path) == built
     path.write_bytes(b"not a cache")
     assert lexicon._read_cache(path) is None  # a damaged cache is rebuilt, not trusted
+
+
+def test_root_shortcut_gives_tashaphynes_own_roots():
+    # root() asks Tashaphyne for the root without its unused steps (the star
+    # form, the chosen stem, the other fields of each affix tuple); it must
+    # give what light_stem() then get_root() give, on every word of the seeds.
+    from tashaphyne.stemming import ArabicLightStemmer
+    from index.analysis.root import _DeterministicStemmer
+
+    class Tashaphyne(ArabicLightStemmer):  # its own steps, with the fixed tie-break
+        most_common = staticmethod(_DeterministicStemmer.most_common)
+    from index.analysis.tokenize import WORD
+    words = sorted({normalize(w) for p in SEEDS.glob("*")
+                    for w in WORD.findall(p.read_text(encoding="utf-8"))})
+    words = [w for w in words if len(w) >= 3 and "\u0621" <= w[0] <= "\u064A"]
+    assert len(words) > 300
+    full, short = Tashaphyne(), _DeterministicStemmer()
+    for w in words:
+        full.light_stem(w)
+        assert short.root_of(w) == full.get_root(), w

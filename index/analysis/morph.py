@@ -15,6 +15,9 @@ core first keeps names whole: لبنان is a country, not the dual of لبن.
 """
 from __future__ import annotations
 
+from functools import cache
+from itertools import chain
+
 from . import lexicon as lx
 from .root import root as rule_root
 
@@ -76,7 +79,8 @@ def _verb_suffixes(subjects) -> set[str]:
 VERB_SUFFIX_PAST = _verb_suffixes(_SUBJ_PAST)
 VERB_SUFFIX_IMPF = _verb_suffixes(_SUBJ_IMPF)
 _MAXPRE = max(map(len, list(NOUN_PREFIXES) + list(_VERB_PRE)))
-_MAXSUF = max(map(len, list(NOUN_SUFFIXES) + list(VERB_SUFFIX_PAST | VERB_SUFFIX_IMPF)))
+_ANY_SUFFIX = frozenset(NOUN_SUFFIXES) | VERB_SUFFIX_PAST | VERB_SUFFIX_IMPF
+_MAXSUF = max(map(len, _ANY_SUFFIX))
 
 MIN_CORE = 2
 # An imperfect-verb reading (تعلمون → علم) beats a one-letter-longer noun
@@ -130,6 +134,15 @@ def _noun_entries(core: str, infl: str, article: bool, pronoun: bool):
     return found
 
 
+@cache
+def _cores() -> frozenset[str]:
+    """Every core a reading can look up: the entries' keys, nouns' without
+    their final ه (مفاوضات → مفاوضة) and verbs' without their initial ا."""
+    lx.load()
+    return frozenset(chain(lx.NOUNS, lx.VERBS, (k[:-1] for k in lx.NOUNS if k.endswith("ه")),
+                           (k[1:] for k in lx.VERBS if k.startswith("ا"))))
+
+
 def analyze(word: str, hamza: bool = False) -> tuple[str, str] | None:
     """``(stem, root)`` of a normalized Arabic word the dictionary knows, else
     ``None``.  ``hamza`` says the word was written with a hamza (أ إ ؤ ئ ء)."""
@@ -138,40 +151,43 @@ def analyze(word: str, hamza: bool = False) -> tuple[str, str] | None:
     n = len(word)
     best = None  # (core length, -affix pieces, freq, stem, root)
     vbest = None  # best imperfect-verb reading: ((core length, freq, weak root ok), lemma, root, weak?)
+    frequency, cores = lx.frequency, _cores()
     pres = [word[:i] for i in range(0, min(_MAXPRE, n - MIN_CORE) + 1)]
-    sufs = [word[n - j:] if j else "" for j in range(0, min(_MAXSUF, n - MIN_CORE) + 1)]
+    # Only the endings some reading can have (most of a word's endings are none).
+    sufs = [(suf, len(suf)) for j in range(0, min(_MAXSUF, n - MIN_CORE) + 1)
+            if (suf := word[n - j:] if j else "") in _ANY_SUFFIX]
     for pre in pres:
         article = NOUN_PREFIXES.get(pre)
         vimpf = _VERB_PRE.get(pre)
         if article is None and vimpf is None:
             continue
         lp = len(pre)
-        for suf in sufs:
-            ls = len(suf)
+        for suf, ls in sufs:  # shortest first
             if lp + ls > n - MIN_CORE:
-                continue
+                break
             core = word[lp:n - ls]
             if (lp or ls) and len(core) < 3:
                 if vimpf and len(core) == 2 and suf in VERB_SUFFIX_IMPF and pre[-1] != "ا":
                     # يجد، يصلون، تدل، يبكون
                     for e in _weak_verb(core):
-                        f = lx.frequency(e.lemma)
+                        f = frequency(e.lemma)
                         key = (2, f, True)
                         if vbest is None or key > vbest[0]:
                             vbest = (key, e.lemma, e.root, True)
                 continue
             cands = []
-            if article is not None and suf in NOUN_SUFFIXES:
-                for infl, pron in NOUN_SUFFIXES[suf]:
-                    if article and pron:
-                        continue
-                    cands.extend(_noun_entries(core, infl, article, pron))
-            if vimpf is not None and not article:
-                if vimpf and suf in VERB_SUFFIX_IMPF:
-                    cands.extend(lx.VERBS.get(core, ()))
-                    cands.extend(lx.VERBS.get("ا" + core, ()))
-                elif not vimpf and suf in VERB_SUFFIX_PAST:
-                    cands.extend(lx.VERBS.get(core, ()))
+            if core in cores:  # else no entry has it, nor it with ه or ا added
+                if article is not None and suf in NOUN_SUFFIXES:
+                    for infl, pron in NOUN_SUFFIXES[suf]:
+                        if article and pron:
+                            continue
+                        cands.extend(_noun_entries(core, infl, article, pron))
+                if vimpf is not None and not article:
+                    if vimpf and suf in VERB_SUFFIX_IMPF:
+                        cands.extend(lx.VERBS.get(core, ()))
+                        cands.extend(lx.VERBS.get("ا" + core, ()))
+                    elif not vimpf and suf in VERB_SUFFIX_PAST:
+                        cands.extend(lx.VERBS.get(core, ()))
             for e in cands:
                 # The article is strong evidence of a noun: it counts as one
                 # letter of core (الامن is ال+امن, not the verb الام+ن).
@@ -179,7 +195,7 @@ def analyze(word: str, hamza: bool = False) -> tuple[str, str] | None:
                 # the word was written with one (سأل: سءل, not سال's سيل), then
                 # a three-letter root.
                 key = (len(core) + ARTICLE_BONUS * bool(article), -(lp > 0) - (ls > 0),
-                       lx.frequency(e.lemma), e.lemma,
+                       frequency(e.lemma), e.lemma,
                        hamza and "ء" in e.root, len(e.root) == 3, e.root, e.flags)
                 if best is None or key > best:
                     best = key
@@ -189,7 +205,7 @@ def analyze(word: str, hamza: bool = False) -> tuple[str, str] | None:
                     weak = e not in direct
                     # A hollow reading (يقول → قال) has the root's weak letter
                     # in the middle (قول), not ردد for يريد → راد.
-                    key = (len(core), lx.frequency(e.lemma), not weak or e.root[1:2] in ("و", "ي"))
+                    key = (len(core), frequency(e.lemma), not weak or e.root[1:2] in ("و", "ي"))
                     if vbest is None or key > vbest[0]:
                         vbest = (key, e.lemma, e.root, weak)
     if best is None:

@@ -16,10 +16,30 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 
+from tashaphyne import arabicstopwords
 from tashaphyne.stemming import ArabicLightStemmer
 
 
 class _DeterministicStemmer(ArabicLightStemmer):
+    def root_of(self, word: str) -> str:
+        """What ``light_stem(word)`` then ``get_root()`` give, without their
+        unused work: the root needs only the segmentation (not the star form
+        or the chosen stem) and, of each candidate affix tuple, only its root."""
+        self.segment(word)
+        return self.get_root()
+
+    def _choose_root(self):
+        # Tashaphyne's own, but each segmentation's root is extracted alone
+        # (get_affix_list also builds its prefix, suffix, stem and star stem).
+        if arabicstopwords.is_stop(self.word):
+            return arabicstopwords.stop_root(self.word)
+        if not self.segment_list:
+            self.segment(self.word)
+        roots = [self.extract_root(left, right) for left, right in self.segment_list]
+        roots = [r for r in roots if self.is_root_length_valid(r)] or roots
+        roots = [r for r in roots if self.is_root(r)] or roots
+        return self.most_common(roots)
+
     @staticmethod
     def most_common(lst):
         tri = [x for x in lst if len(x) == 3]
@@ -50,7 +70,5 @@ def root(stem: str) -> str:
     new word, and the forms of one name or word share their light stem."""
     if len(stem) < 3 or not ("\u0621" <= stem[0] <= "\u064A"):
         return stem
-    s = _stemmer()
-    s.light_stem(stem)
-    r = s.get_root() or stem
+    r = _stemmer().root_of(stem) or stem
     return r.translate(_HAMZA)
