@@ -23,6 +23,8 @@ import html
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import NamedTuple
 
 from .analysis.normalize import INVISIBLES, MARKS
 from .query import MatchSet
@@ -33,6 +35,10 @@ from .surfaces import surfaces
 # chunk judged so far.
 _last: tuple = (None, {}, {}, set())
 WORD_CHAR = re.compile(f"[^\\W_]|[{MARKS}{INVISIBLES}]")  # one character of a word (see tokenize.WORD)
+# The characters of WORD_CHAR that are not letters or digits (``str.isalnum``
+# is exactly ``[^\W_]``): a word character is ``c.isalnum() or c in _JOINERS``.
+_JOINERS = frozenset(c for c in map(chr, (*range(0x0600, 0x0700), *range(0x2000, 0x2070), 0xFEFF, 0x00AD))
+                     if WORD_CHAR.match(c) and not c.isalnum())
 KIND_WEIGHT = {"exact": 3.0, "stem": 2.0, "root": 1.0}
 # A sentence runs to an end mark followed by a space (or the end), or to a line break.
 # (Runs of ordinary characters are taken at once: the same sentences as one
@@ -40,11 +46,11 @@ KIND_WEIGHT = {"exact": 3.0, "stem": 2.0, "root": 1.0}
 SENTENCE = re.compile(r"(?:[^\n.!?؟؛…]+|[.!?؟؛…](?=[^\s.!?؟؛…]))+(?:[.!?؟؛…]+|(?=\n)|$)")
 CLAUSE = re.compile(r"[^،,:;]+[،,:;]*")
 MAX_FRAGMENT = 220
+_end = itemgetter(1)
 ELLIPSIS = " … "
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):  # a tuple: snippets make many, and cheaply
     text: str
     kind: str | None = None  # None, "exact", "stem" or "root"
 
@@ -129,13 +135,15 @@ def locate(text: str, found: dict[str, str]) -> list[tuple[int, int, str]]:
     matching words are known (from :func:`marks`'s judgement, or the
     forward index's, :mod:`index.forward`)."""
     out = []
+    append, find, joiners, length = out.append, text.find, _JOINERS, len(text)
     for surface, kind in found.items():
-        n, i = len(surface), text.find(surface)
+        n, i = len(surface), find(surface)
         while i >= 0:
             e = i + n
-            if (i == 0 or not WORD_CHAR.match(text, i - 1)) and (e == len(text) or not WORD_CHAR.match(text, e)):
-                out.append((i, e, kind))
-            i = text.find(surface, e)
+            if ((i == 0 or not (text[i - 1].isalnum() or text[i - 1] in joiners))
+                    and (e == length or not (text[e].isalnum() or text[e] in joiners))):
+                append((i, e, kind))
+            i = find(surface, e)
     out.sort()
     return out
 
@@ -156,8 +164,12 @@ def word_kind(word, matches: MatchSet) -> str | None:
 def segments(text: str, spans: list[tuple[int, int, str]], start: int = 0, end: int | None = None) -> list[Segment]:
     end = len(text) if end is None else end
     out, pos = [], start
-    for s, e, kind in spans:
-        if e <= start or s >= end:
+    # spans are in text order and apart: skip those that end before start
+    first = bisect_left(spans, start, key=_end) if spans and spans[0][1] <= start else 0
+    for s, e, kind in spans[first:] if first else spans:
+        if s >= end:
+            break
+        if e <= start:
             continue
         if s > pos:
             out.append(Segment(text[pos:s]))
@@ -182,16 +194,17 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in SENTENCE.finditer(text)]
 
 
-def _sentences_at(spans: list[tuple[int, int]], starts: list[int]):
+def _sentences_at(spans: list[tuple[int, int]], starts: list[int]) -> list[tuple[int, int]]:
     """The sentences among ``spans`` (sorted, apart) that hold one of the sorted
     positions ``starts``: what :func:`_sentences_with` finds in the text."""
     firsts = [a for a, _ in spans]
-    last = -1
+    out, last = [], -1
     for p in starts:
         i = bisect_right(firsts, p) - 1
         if i > last and i >= 0 and p < spans[i][1]:
             last = i
-            yield spans[i]
+            out.append(spans[i])
+    return out
 
 
 def _sentences(text: str):
@@ -226,10 +239,14 @@ def _fragments(text: str, start: int, end: int):
     """The fragments of one sentence ``text[start:end]``."""
     s, e = _trim(text, start, end)
     if e <= s:
-        return
+        return ()
     if e - s <= MAX_FRAGMENT:
-        yield s, e
-        return
+        return ((s, e),)
+    return _clause_runs(text, s, e)
+
+
+def _clause_runs(text: str, s: int, e: int):
+    """A long (trimmed) sentence ``text[s:e]`` cut into runs of whole clauses."""
     lo = hi = None
     for c in CLAUSE.finditer(text, s, e):
         cs, ce = _trim(text, c.start(), c.end())
@@ -284,22 +301,25 @@ def snippet(text: str, matches: MatchSet, max_fragments: int = 2,
     # skipped unsplit, and the walk stops after the last match.
     scored = []
     starts = [a for a, _, _ in spans]
-    n = len(spans)
     holding = _sentences_with(text, starts) if sentences is None else _sentences_at(sentences, starts)
+    j = 0
     for ms, me in holding:
-        j = bisect_left(starts, ms)
+        j = bisect_left(starts, ms, j)
         for s, e in _fragments(text, ms, me):
             j = bisect_left(starts, s, j)
+            k = bisect_left(starts, e, j)
+            if k == j + 1:  # one match: the common case
+                a, b, kind = spans[j]
+                if b <= e:
+                    scored.append((KIND_WEIGHT[kind] + 0.1, s, e))
+                continue
             distinct: dict[str, float] = {}
             inside = 0
-            k = j
-            while k < n and starts[k] < e:
-                a, b, kind = spans[k]
+            for a, b, kind in spans[j:k]:
                 if b <= e:
                     w = text[a:b]
                     distinct[w] = max(distinct.get(w, 0), KIND_WEIGHT[kind])
                     inside += 1
-                k += 1
             if inside:
                 scored.append((sum(distinct.values()) + 0.1 * inside, s, e))
     if not scored:
