@@ -359,3 +359,13 @@ def test_marks_are_right_when_threads_highlight_different_queries_at_once():
 
     with ThreadPoolExecutor(5) as pool:
         assert all(pool.map(check, queries * 2))
+
+
+def test_word_edges_are_the_tokenizers_word_characters():
+    # locate() tells a word's edge with str.isalnum and a set of joiners
+    # (marks, tatweel, invisibles) instead of the regex: the same answer for
+    # every character there is.
+    from index.highlight import _JOINERS, WORD_CHAR
+    differ = [c for c in map(chr, range(0x110000))
+              if bool(WORD_CHAR.match(c)) != (c.isalnum() or c in _JOINERS)]
+    assert differ == []
