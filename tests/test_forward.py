@@ -52,6 +52,26 @@ def test_search_uses_the_forward_index(lib, monkeypatch):
     assert r.hits and any("<mark" in h.snippet.html() for h in r.hits)
 
 
+def test_words_that_pass_the_hash_filter_by_chance_are_not_marked(lib, tmp_path, monkeypatch):
+    # The filter compares 16 bits of each term's hash; whatever passes is
+    # judged by the analyzer.  With every term hashed alike, every word of
+    # every hit passes, and the snippets must still be those of the text.
+    monkeypatch.setattr(index.forward, "term_hash", lambda term: 7)
+    found = {h.article.id: h.article for q in QUERIES for h in lib.search(q, snippets=False, limit=20).hits}
+    with ForwardIndex(tmp_path).writer() as w:
+        w.put_many([(a, (d := index_doc(a)).words, d.sentences) for a in found.values()])
+    forward = ForwardIndex(tmp_path)
+    for q in QUERIES:
+        c = compile_query(q, "all", lexicon=lib.engine)
+        articles = [h.article for h in lib.search(q, snippets=False, limit=20).hits]
+        held = forward.matched(articles, c.matches)
+        for a in articles:
+            fast = Arshif._hit(a, 1.0, c.matches, True, held[a.id])
+            slow = Arshif._hit(a, 1.0, c.matches, True, None)
+            assert (fast.snippet.html(), fast.title.html(), fast.matched) == \
+                   (slow.snippet.html(), slow.title.html(), slow.matched), q
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.integers(0, 3_000_000), max_size=300))
 def test_word_numbers_round_trip(ids):
