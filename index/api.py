@@ -31,7 +31,7 @@ from .query import compile_query, dates, ir
 from .ranking import MODES
 from .results import Hit, SearchResults
 from .similar import more_like_this
-from .suggest import did_you_mean, may_help
+from .suggest import Prefiltered, did_you_mean, may_help
 
 ARCHIVE_FILE = "archive.sqlite3"
 INDEX_DIR = "index"
@@ -330,7 +330,8 @@ class Arshif:
             return self._suggestions[key]
         except KeyError:
             pass
-        found = did_you_mean(query, typed, self.engine)
+        may_have = self.forward.term_filter()
+        found = did_you_mean(query, typed, Prefiltered(self.engine, may_have) if may_have else self.engine)
         if len(self._suggestions) >= SUGGESTIONS_KEPT:
             try:  # forget the oldest (another thread may be doing the same)
                 self._suggestions.pop(next(iter(self._suggestions)), None)

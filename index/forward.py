@@ -41,7 +41,7 @@ import threading
 import zlib
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 import numpy as np
 
@@ -161,6 +161,9 @@ class ForwardIndex:
         # surfaces by block.
         self._hashes = np.zeros((0, 3), dtype=np.uint16)
         self._surfaces: list[list[str]] = []
+        self._full: list[np.ndarray] = []  # the whole hashes, by block
+        # For may_have: each view's distinct term hashes, sorted, and how many words they cover.
+        self._known: tuple[int, dict[str, np.ndarray]] = (-1, {})
 
     def _db(self) -> sqlite3.Connection | None:
         db = getattr(self._local, "db", None)
@@ -238,23 +241,60 @@ class ForwardIndex:
         """The low 16 bits of the term hashes of words 0 … ``upto`` (n × 3 uint16),
         reading the blocks written since last time."""
         hashes = self._hashes
-        if upto < len(hashes):
-            return hashes
+        if upto >= len(hashes):
+            hashes = self._read_new(db)
+            if hashes is None or upto >= len(hashes):
+                return None
+        return hashes
+
+    def _read_new(self, db: sqlite3.Connection) -> np.ndarray | None:
+        """Read the blocks written since last time; the low 16 bits of every word's
+        hashes, or None if a block was missing (written while we read)."""
         with self._lock:
             hashes = self._hashes
-            if upto >= len(hashes):
-                start = len(hashes) // BLOCK  # the last block read may have grown
-                parts, surfaces = [hashes[:start * BLOCK]], self._surfaces[:start]
-                for block, h, s in _read_blocks(db, start):
-                    if block != len(surfaces):
-                        return None  # a gap: written while we read; judge the texts this time
-                    parts.append((h & 0xFFFF).astype(np.uint16))
-                    surfaces.append(s)
-                grown = np.concatenate(parts)
-                if upto >= len(grown):
-                    return None
-                self._hashes, self._surfaces, hashes = grown, surfaces, grown
-        return hashes
+            start = len(hashes) // BLOCK  # the last block read may have grown
+            parts, surfaces, full = [hashes[:start * BLOCK]], self._surfaces[:start], self._full[:start]
+            for block, h, s in _read_blocks(db, start):
+                if block != len(surfaces):
+                    return None  # judge the texts this time
+                parts.append((h & 0xFFFF).astype(np.uint16))
+                surfaces.append(s)
+                full.append(h)
+            grown = np.concatenate(parts)
+            self._hashes, self._surfaces, self._full = grown, surfaces, full
+        return grown
+
+    def term_filter(self) -> Callable[[str, list[str]], list[bool]] | None:
+        """``may_have(view, terms)``: for each term, False if no indexed word has it in
+        ``view`` (``exact`` or ``stem``), else True (a word's term hashes alike:
+        perhaps); None when the forward index cannot tell.  It lets did-you-mean
+        ask the engine about a few of its hundreds of candidate spellings
+        (:class:`index.suggest.Prefiltered`); it sees the words as they are now."""
+        db = self._db()
+        if db is None:
+            return None
+        try:
+            last = db.execute("SELECT block, length(hashes) FROM word_blocks ORDER BY block DESC LIMIT 1").fetchone()
+        except sqlite3.Error:
+            return None
+        words = last[0] * BLOCK + last[1] // 12 if last else 0  # 12 bytes: three uint32 a word
+        if words != len(self._hashes) and (self._read_new(db) is None or words > len(self._hashes)):
+            return None
+        with self._lock:
+            count, known = self._known
+            if count != len(self._hashes):  # words were added: sort the terms again
+                known = {view: np.unique(np.concatenate([b[:, _VIEWS.index(view)] for b in self._full]))
+                         if self._full else np.zeros(0, dtype=np.uint32) for view in ("exact", "stem")}
+                self._known = (len(self._hashes), known)
+
+        def may_have(view: str, terms: list[str]) -> list[bool]:
+            col = known[view]
+            if not len(col):
+                return [False] * len(terms)
+            # term_hash without its gap rule: "_" is never a term of any view
+            h = np.array([zlib.crc32(t.encode("utf-8")) for t in terms], dtype=np.uint32)
+            return (col[np.minimum(np.searchsorted(col, h), len(col) - 1)] == h).tolist()
+        return may_have
 
 
 class ForwardWriter:

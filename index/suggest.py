@@ -31,12 +31,34 @@ MAX_LETTERS = 15  # longer words are left alone (and would cost many lookups)
 MAX_WORDS = 3  # rare words of one query looked at
 SHORT_QUERY = 4  # words typed: up to this many, a search always looks for a suggestion
 FEW_RESULTS = 10  # results: below this many, a search always looks for a suggestion
+PREFILTER_FROM = 16
 ARABIC = "ءابتثجحخدذرزسشصضطظعغفقكلمنهويؤئ"
 LATIN = "abcdefghijklmnopqrstuvwxyz"
 
 
 class TermStats(Protocol):
     def doc_frequencies(self, field: str, terms: list[str]) -> list[int]: ...
+
+
+class Prefiltered:
+    """Term statistics that ask the engine only about the terms that some indexed
+    word may have: ``may_have(view, terms)`` gives False for a term surely absent
+    (counted 0 without asking; see :meth:`index.forward.ForwardIndex.term_filter`).
+    Most of a word's hundreds of edits are no word at all, and each engine
+    look-up costs a microsecond or more; batches of fewer than
+    :data:`PREFILTER_FROM` terms are asked as they are."""
+
+    def __init__(self, stats: TermStats, may_have):
+        self._stats, self._may_have = stats, may_have
+
+    def doc_frequencies(self, field: str, terms: list[str]) -> list[int]:
+        view = field.partition("_")[2]
+        if len(terms) < PREFILTER_FROM or view not in ("exact", "stem"):
+            return self._stats.doc_frequencies(field, terms)
+        maybe = self._may_have(view, terms)
+        asked = [t for t, m in zip(terms, maybe) if m]
+        counts = iter(self._stats.doc_frequencies(field, asked) if asked else ())
+        return [next(counts) if m else 0 for m in maybe]
 
 
 def edits(word: str) -> set[str]:
@@ -81,7 +103,7 @@ def correct(word: str, stats: TermStats) -> str | None:
     # word's root (تهجر → تهجير, root هجر) beats a more common one with
     # another root (تحجر, root حجر); frequency decides among equals.
     best, best_key = None, (False, 0)
-    for cand in _known(stats, "exact", sorted(edits(t.normalized))):
+    for cand in sorted(_known(stats, "exact", list(edits(t.normalized)))):
         ct = analyzer.analyze(cand)
         if len(ct) != 1 or ct[0].stop:
             continue
@@ -90,7 +112,7 @@ def correct(word: str, stats: TermStats) -> str | None:
         if df >= need and key > best_key:
             best, best_key = cand, key
     if best is None and t.stem != t.normalized and t.stem in t.normalized:
-        for cand, df in _known(stats, "stem", sorted(edits(t.stem))).items():
+        for cand, df in sorted(_known(stats, "stem", list(edits(t.stem))).items()):
             df = max(df, _df(stats, "stem", cand))
             ct = analyzer.analyze(cand)
             key = (len(ct) == 1 and ct[0].root == t.root, df)

@@ -369,3 +369,22 @@ def test_word_edges_are_the_tokenizers_word_characters():
     differ = [c for c in map(chr, range(0x110000))
               if bool(WORD_CHAR.match(c)) != (c.isalnum() or c in _JOINERS)]
     assert differ == []
+
+
+def test_did_you_mean_asks_the_engine_only_about_terms_some_word_has(fx):
+    from index.suggest import Prefiltered, edits
+    may_have = fx.forward.term_filter()
+    assert may_have is not None
+    asked = []
+
+    class Counting:
+        def doc_frequencies(self, field, terms):
+            asked.extend(terms)
+            return fx.engine.doc_frequencies(field, terms)
+
+    for view, word in (("exact", "تهجر"), ("stem", "هجر")):
+        terms = sorted(edits(word))
+        counts = Prefiltered(Counting(), may_have).doc_frequencies(f"body_{view}", terms)
+        assert counts == fx.engine.doc_frequencies(f"body_{view}", terms)
+        assert any(counts)
+    assert len(asked) < 0.2 * (len(edits("تهجر")) + len(edits("هجر")))
