@@ -94,23 +94,24 @@ def ingest(store: Store, paths: Iterable, fmt: str | None = None,
         pending.clear()
 
     try:
-        for source in walk(paths, skip=store.path.parent):
-            if isinstance(source, Failure):
-                fail(source)
-                continue
-            for item in read_source(source, opts.fmt, opts.read):
-                if isinstance(item, Failure):
-                    fail(item)
+        with store.bulk():
+            for source in walk(paths, skip=store.path.parent):
+                if isinstance(source, Failure):
+                    fail(source)
                     continue
-                rec = prepare(item, opts.defaults)
-                if not rec.title and not rec.body:
-                    fail(Failure(source.name, "record has neither title nor body", item.line))
-                    continue
-                pending.append(rec)
-                if len(pending) >= BATCH:
-                    flush()
-        if pending:
-            flush()
+                for item in read_source(source, opts.fmt, opts.read):
+                    if isinstance(item, Failure):
+                        fail(item)
+                        continue
+                    rec = prepare(item, opts.defaults)
+                    if not rec.title and not rec.body:
+                        fail(Failure(source.name, "record has neither title nor body", item.line))
+                        continue
+                    pending.append(rec)
+                    if len(pending) >= BATCH:
+                        flush()
+            if pending:
+                flush()
     except KeyboardInterrupt:
         report.interrupted = True
     return report

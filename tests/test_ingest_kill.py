@@ -61,3 +61,26 @@ def test_sigkill_mid_ingest_then_restart_loses_nothing(src, home):
     again = subprocess.run(ingest_cmd(home, f), cwd=ROOT, capture_output=True, text=True,
                            timeout=600)
     assert f"added 0, updated 0, unchanged {N}" in again.stdout
+
+
+def test_an_ingest_checkpoints_less_often_and_syncs_at_the_end(src, tmp_path):
+    # During an ingest the write-ahead log is copied into the database every
+    # 64 MB instead of every 4 MB; afterwards SQLite's default is back and the
+    # log has been checkpointed, interrupted or not.
+    from archive import Store, ingest
+    import archive.store
+    path = write_jsonl(src / "a.jsonl", [{"id": f"k{i}", "title": f"عنوان {i}", "body": paragraph(i)}
+                                         for i in range(300)])
+    store = Store(tmp_path / "archive.sqlite3")
+    pages = lambda: store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    during = []
+    ingest(store, [path], on_record=lambda status: during.append(pages()))
+    assert set(during) == {archive.store.BULK_CHECKPOINT_PAGES} and pages() == 1000
+    busy, log, copied = store.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert busy == 0 and log == copied  # nothing left to copy
+
+    def stop(status):
+        raise KeyboardInterrupt
+    more = write_jsonl(src / "b.jsonl", [{"id": "z1", "title": "ع", "body": paragraph(999)}])
+    assert ingest(store, [more], on_record=stop).interrupted
+    assert pages() == 1000
