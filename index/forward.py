@@ -62,6 +62,8 @@ BLOCK = 4096  # words per row of word_blocks
 _VIEWS = ("exact", "stem", "root")
 _NARROW, _WIDE, _EMPTY = 0, 1, 2  # article rows: word-number gaps as uint16 or uint32; no words
 _HEADER = struct.Struct("<II")  # width, first word number
+_WORD_BYTES = len(_VIEWS) * np.dtype(np.uint32).itemsize  # a word's hashes in word_blocks
+_FILTERED_VIEWS = ("exact", "stem")  # the views term_filter answers for
 _SURFACE = itemgetter(3)
 
 #: A distinct word of an article: (exact, stem, root, surface), as
@@ -82,6 +84,13 @@ def file_name() -> str:
 def term_hash(term: str) -> int:
     """The 32-bit hash the forward index keeps of a term (CRC-32 of its UTF-8; 0 for a gap)."""
     return 0 if term == GAP else zlib.crc32(term.encode("utf-8"))
+
+
+def term_hashes(terms: Iterable[str]) -> np.ndarray:
+    """:func:`term_hash` of each term, as uint32 (the rule written out: one call a term
+    less, for the hundreds of terms of a did-you-mean)."""
+    crc = zlib.crc32
+    return np.array([0 if t == GAP else crc(t.encode("utf-8")) for t in terms], dtype=np.uint32)
 
 
 def lengths(article: Article) -> int:
@@ -267,7 +276,8 @@ class ForwardIndex:
     def term_filter(self) -> Callable[[str, list[str]], list[bool]] | None:
         """``may_have(view, terms)``: for each term, False if no indexed word has it in
         ``view`` (``exact`` or ``stem``), else True (a word's term hashes alike:
-        perhaps); None when the forward index cannot tell.  It lets did-you-mean
+        perhaps), or None for another view; None instead of the function when the
+        forward index cannot tell.  It lets did-you-mean
         ask the engine about a few of its hundreds of candidate spellings
         (:class:`index.suggest.Prefiltered`); it sees the words as they are now."""
         db = self._db()
@@ -277,22 +287,23 @@ class ForwardIndex:
             last = db.execute("SELECT block, length(hashes) FROM word_blocks ORDER BY block DESC LIMIT 1").fetchone()
         except sqlite3.Error:
             return None
-        words = last[0] * BLOCK + last[1] // 12 if last else 0  # 12 bytes: three uint32 a word
+        words = last[0] * BLOCK + last[1] // _WORD_BYTES if last else 0
         if words != len(self._hashes) and (self._read_new(db) is None or words > len(self._hashes)):
             return None
         with self._lock:
             count, known = self._known
             if count != len(self._hashes):  # words were added: sort the terms again
                 known = {view: np.unique(np.concatenate([b[:, _VIEWS.index(view)] for b in self._full]))
-                         if self._full else np.zeros(0, dtype=np.uint32) for view in ("exact", "stem")}
+                         if self._full else np.zeros(0, dtype=np.uint32) for view in _FILTERED_VIEWS}
                 self._known = (len(self._hashes), known)
 
-        def may_have(view: str, terms: list[str]) -> list[bool]:
-            col = known[view]
+        def may_have(view: str, terms: list[str]) -> list[bool] | None:
+            col = known.get(view)
+            if col is None:  # a view it does not keep: cannot tell
+                return None
             if not len(col):
                 return [False] * len(terms)
-            # term_hash without its gap rule: "_" is never a term of any view
-            h = np.array([zlib.crc32(t.encode("utf-8")) for t in terms], dtype=np.uint32)
+            h = term_hashes(terms)
             return (col[np.minimum(np.searchsorted(col, h), len(col) - 1)] == h).tolist()
         return may_have
 

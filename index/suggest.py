@@ -43,7 +43,8 @@ class TermStats(Protocol):
 class Prefiltered:
     """Term statistics that ask the engine only about the terms that some indexed
     word may have: ``may_have(view, terms)`` gives False for a term surely absent
-    (counted 0 without asking; see :meth:`index.forward.ForwardIndex.term_filter`).
+    (counted 0 without asking), or None when it cannot tell for that view (see
+    :meth:`index.forward.ForwardIndex.term_filter`).
     Most of a word's hundreds of edits are no word at all, and each engine
     look-up costs a microsecond or more; batches of fewer than
     :data:`PREFILTER_FROM` terms are asked as they are."""
@@ -52,10 +53,9 @@ class Prefiltered:
         self._stats, self._may_have = stats, may_have
 
     def doc_frequencies(self, field: str, terms: list[str]) -> list[int]:
-        view = field.partition("_")[2]
-        if len(terms) < PREFILTER_FROM or view not in ("exact", "stem"):
+        maybe = self._may_have(field.partition("_")[2], terms) if len(terms) >= PREFILTER_FROM else None
+        if maybe is None:
             return self._stats.doc_frequencies(field, terms)
-        maybe = self._may_have(view, terms)
         asked = [t for t, m in zip(terms, maybe) if m]
         counts = iter(self._stats.doc_frequencies(field, asked) if asked else ())
         return [next(counts) if m else 0 for m in maybe]

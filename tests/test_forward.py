@@ -188,3 +188,8 @@ def test_long_bodies_keep_wide_sentence_offsets():
     spans = sentence_spans(body)
     assert len(body) > 1 << 16 and spans[-1][1] == len(body)
     assert decode_sentences(encode_sentences(spans, len(body)), len(body)) == spans
+
+
+def test_term_hashes_follow_term_hash():
+    terms = ["تهجير", "_", "هجر", "beirut", ""]
+    assert index.forward.term_hashes(terms).tolist() == [index.forward.term_hash(t) for t in terms]
