@@ -25,6 +25,7 @@ import struct
 import unicodedata
 import zlib
 from functools import cache
+from itertools import chain
 
 import numpy as np
 
@@ -101,9 +102,14 @@ _word_hash = _WordHashes()
 def _shingle_hashes(words: list[str]) -> np.ndarray:
     """The distinct 32-bit hashes of the word 3-grams, combined from per-word CRC-32s (vectorized)."""
     w = np.fromiter(map(_word_hash.__getitem__, words), dtype=np.uint64, count=len(words))
+    return np.unique(_combine(w) & _MASK)
+
+
+def _combine(w: np.ndarray) -> np.ndarray:
+    """The 64-bit hash of each word 3-gram from its words' CRC-32s (keep the low 32 bits)."""
     h = w[:-2] * np.uint64(0x9E3779B1) ^ w[1:-1] * np.uint64(0x85EBCA77) ^ w[2:]
     h ^= h >> np.uint64(29)
-    return np.unique(h & _MASK)
+    return h
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:
@@ -116,7 +122,7 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint32(16))
 
 
-_ROWS_PER_STEP = 65_536  # shingles hashed per NumPy step (bounds the temporary matrix)
+_ROWS_PER_STEP = 16_384  # words hashed per NumPy step (bounds the 4 MB matrix of permuted hashes)
 
 
 def signatures(bodies: list[str], normalized: list | None = None) -> list[bytes | None]:
@@ -125,34 +131,45 @@ def signatures(bodies: list[str], normalized: list | None = None) -> list[bytes 
     The same values as datasketch's ``MinHash(num_perm=NUM_PERM, seed=1)`` fed
     each body's shingle hashes (``normalized``: each body's :func:`normalize` string
     or :func:`words` list, when already known) (its ``affine32`` scheme: ``min(a·fmix(h) + b)``
-    per permutation, modulo 2³²), computed for the whole batch in a few
-    NumPy steps instead of one MinHash object per body."""
+    per permutation, modulo 2³²), computed for many bodies in each NumPy step
+    instead of one MinHash object per body: the words of a group of bodies are
+    hashed as one array, the 3-grams that would straddle two bodies dropped.
+    A 3-gram repeated in a body is permuted twice, which leaves the minimum
+    as it is (cheaper than sorting the hashes to drop repeats)."""
     norms = normalized if normalized is not None else [words(b) for b in bodies]
     _, (a, b), scheme = _minhash()
     if scheme != "affine32":  # pragma: no cover - guards a datasketch change of default
         raise RuntimeError(f"datasketch MinHash scheme {scheme!r}: expected affine32")
     a, b = a.astype(np.uint32), b.astype(np.uint32)
-    out: list[bytes | None] = [None] * len(norms)
-    todo: list[tuple[int, np.ndarray]] = []
-    for i, norm in enumerate(norms):
-        ws = norm.split() if isinstance(norm, str) else norm
-        if len(ws) >= MIN_SHINGLE_WORDS:
-            todo.append((i, _fmix32(_shingle_hashes(ws).astype(np.uint32))))
+    lists = [norm.split() if isinstance(norm, str) else norm for norm in norms]
+    out: list[bytes | None] = [None] * len(lists)
+    todo = [i for i, ws in enumerate(lists) if len(ws) >= MIN_SHINGLE_WORDS]
     start = 0
     while start < len(todo):
         stop, rows = start, 0
-        while stop < len(todo) and (rows == 0 or rows + len(todo[stop][1]) <= _ROWS_PER_STEP):
-            rows += len(todo[stop][1])
+        while stop < len(todo) and (rows == 0 or rows + len(lists[todo[stop]]) <= _ROWS_PER_STEP):
+            rows += len(lists[todo[stop]])
             stop += 1
         group = todo[start:stop]
-        hv = np.concatenate([h for _, h in group])
-        phv = hv[:, None] * a + b  # uint32 arithmetic wraps: modulo 2^32
-        offsets = np.cumsum([0] + [len(h) for _, h in group[:-1]])
-        mins = np.minimum.reduceat(phv, offsets, axis=0)
-        for (i, _), row in zip(group, mins):
+        for i, row in zip(group, _group_minima([lists[i] for i in group], a, b)):
             out[i] = row.astype("<u4").tobytes()
         start = stop
     return out
+
+
+def _group_minima(group: list[list[str]], a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One row of permuted minima per body of ``group`` (each at least 3 words)."""
+    sizes = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
+    w = np.fromiter(map(_word_hash.__getitem__, chain.from_iterable(group)),
+                    dtype=np.uint64, count=int(sizes.sum()))
+    h = _combine(w)
+    ends = np.cumsum(sizes)[:-1]  # where each body but the first starts
+    keep = np.ones(len(h), dtype=bool)
+    keep[ends - 2] = keep[ends - 1] = False  # the 3-grams across two bodies
+    phv = np.multiply.outer(_fmix32((h[keep] & _MASK).astype(np.uint32)), a)
+    phv += b  # uint32 arithmetic wraps: modulo 2^32
+    starts = np.concatenate(([0], np.cumsum(sizes - 2)[:-1]))
+    return np.minimum.reduceat(phv, starts, axis=0)
 
 
 def signature(body: str, normalized: str | None = None) -> bytes | None:

@@ -28,12 +28,18 @@ def test_views_are_the_analyzer_tokens_by_position(text):
     assert doc.views["body_root"] == [GAP if t.stop else t.root for t in toks]
 
 
-def test_batched_minhash_equals_datasketch():
+@pytest.mark.parametrize("rows_per_step", [1, 60, 1000, dedup._ROWS_PER_STEP])
+def test_batched_minhash_equals_datasketch(monkeypatch, rows_per_step):
+    """Signatures computed many bodies at a time (groups of every size: one body
+    each, bodies cut at any place) equal datasketch's, body by body."""
     from datasketch import MinHash
-    bodies = [paragraph(i, 30 + i) for i in range(40)] + ["قصير جدا", ""]
+    monkeypatch.setattr(dedup, "_ROWS_PER_STEP", rows_per_step)
+    repeated = " ".join([paragraph(7, 9)] * 4)  # the same 3-grams many times over
+    bodies = [paragraph(i, 30 + i) for i in range(40)] + [repeated, "قصير جدا", ""]
+    bodies.insert(5, " ".join(f"كلمة{i}" for i in range(dedup.MIN_SHINGLE_WORDS)))  # just long enough
     sigs = dedup.signatures(bodies)
     assert sigs[-1] is None and sigs[-2] is None
-    for body, sig in zip(bodies[:40], sigs):
+    for body, sig in zip(bodies[:-2], sigs):
         m = MinHash(num_perm=dedup.NUM_PERM, seed=1, hashfunc=lambda x: x)
         m.update_batch(dedup._shingle_hashes(dedup.words(body)).tolist())
         assert np.asarray(m.hashvalues, dtype="<u4").tobytes() == sig
