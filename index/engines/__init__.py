@@ -13,13 +13,13 @@ ENGINES: dict[str, type[Engine]] = {"whoosh": WhooshEngine, "tantivy": TantivyEn
 DEFAULT_ENGINE = "whoosh"
 
 # Above this many articles the Whoosh engine's p95 search time (top 10 with
-# snippets) nears 500 ms on a 2-core machine: 9.6 ms at 10,000 articles, 26 ms
-# at 72,716 and 351 ms at 300,000 (bench/scale.py, 2026-12-01 16:54 UTC; 439 ms
-# there at 13:11, before did-you-mean's filter, the VM in a slower spell).
-# Growing about 1.4 ms per 1,000 articles, it passes 500 ms near 400,000, or
-# near 330,000 in a slow spell (this VM's speed drifts by a fifth): above
-# 300,000 the library advises moving to tantivy.
-WHOOSH_MAX_COMFORTABLE = 300_000
+# snippets) nears 500 ms on a 2-core machine: 7.2 ms at 10,000 articles, 21 ms
+# at 72,716, and at 300,000 351 ms in one run and 497 ms in another an hour
+# later (bench/scale.py, 2026-12-01 16:54 and 17:40 UTC: this VM's speed
+# drifts by a third; its CPU time p95 was 264 and 362 ms).  Growing about
+# 1.5-2.1 ms per 1,000 articles, it passes 500 ms between about 300,000 and
+# 400,000 articles: above 250,000 the library advises moving to tantivy.
+WHOOSH_MAX_COMFORTABLE = 250_000
 
 
 def engine_advice(engine: str, articles: int) -> str | None:
