@@ -102,14 +102,14 @@ _word_hash = _WordHashes()
 def _shingle_hashes(words: list[str]) -> np.ndarray:
     """The distinct 32-bit hashes of the word 3-grams, combined from per-word CRC-32s (vectorized)."""
     w = np.fromiter(map(_word_hash.__getitem__, words), dtype=np.uint64, count=len(words))
-    return np.unique(_combine(w) & _MASK)
+    return np.unique(_combine(w))
 
 
 def _combine(w: np.ndarray) -> np.ndarray:
-    """The 64-bit hash of each word 3-gram from its words' CRC-32s (keep the low 32 bits)."""
+    """The 32-bit hash of each word 3-gram (as uint64) from its words' CRC-32s."""
     h = w[:-2] * np.uint64(0x9E3779B1) ^ w[1:-1] * np.uint64(0x85EBCA77) ^ w[2:]
     h ^= h >> np.uint64(29)
-    return h
+    return h & _MASK
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:
@@ -166,7 +166,7 @@ def _group_minima(group: list[list[str]], a: np.ndarray, b: np.ndarray) -> np.nd
     ends = np.cumsum(sizes)[:-1]  # where each body but the first starts
     keep = np.ones(len(h), dtype=bool)
     keep[ends - 2] = keep[ends - 1] = False  # the 3-grams across two bodies
-    phv = np.multiply.outer(_fmix32((h[keep] & _MASK).astype(np.uint32)), a)
+    phv = np.multiply.outer(_fmix32(h[keep].astype(np.uint32)), a)
     phv += b  # uint32 arithmetic wraps: modulo 2^32
     starts = np.concatenate(([0], np.cumsum(sizes - 2)[:-1]))
     return np.minimum.reduceat(phv, starts, axis=0)
