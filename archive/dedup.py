@@ -4,7 +4,8 @@
 tatweel, hamza forms, punctuation and spacing ignored): :func:`body_key`.
 *Near duplicates* – the same wire story lightly edited by several outlets –
 have similar sets of word 3-grams.  Their Jaccard similarity is estimated
-with MinHash signatures (``datasketch``), and candidates are found by
+with MinHash signatures (those of ``datasketch``'s ``MinHash``, computed
+many bodies at a time), and candidates are found by
 locality-sensitive hashing: the signature is cut into :data:`BANDS` bands
 and articles sharing any band's hash are compared
 (:func:`band_keys`, :func:`similarity`).  Pairs at or above
@@ -42,12 +43,16 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 @cache
-def _minhash():
-    """datasketch's MinHash and the fixed permutations, loaded on first use: importing
-    datasketch pulls in scipy (seconds), which searching never needs."""
-    from datasketch import MinHash
-    seed = MinHash(num_perm=NUM_PERM, seed=1)
-    return MinHash, seed.permutations, seed.scheme
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """``(a, b)`` of the :data:`NUM_PERM` permutations h → a·h + b (mod 2³²),
+    drawn as datasketch draws those of ``MinHash(num_perm=NUM_PERM, seed=1)``
+    in its ``affine32`` scheme, so the signatures are datasketch's (a test
+    compares them).  Drawn here rather than taken from datasketch: importing
+    it pulls in scipy, about a second of every ingest."""
+    gen = np.random.RandomState(1)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)  # odd: a bijection
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 _MASK = np.uint64(0xFFFFFFFF)
 
@@ -137,10 +142,7 @@ def signatures(bodies: list[str], normalized: list | None = None) -> list[bytes 
     A 3-gram repeated in a body is permuted twice, which leaves the minimum
     as it is (cheaper than sorting the hashes to drop repeats)."""
     norms = normalized if normalized is not None else [words(b) for b in bodies]
-    _, (a, b), scheme = _minhash()
-    if scheme != "affine32":  # pragma: no cover - guards a datasketch change of default
-        raise RuntimeError(f"datasketch MinHash scheme {scheme!r}: expected affine32")
-    a, b = a.astype(np.uint32), b.astype(np.uint32)
+    a, b = _permutations()
     lists = [norm.split() if isinstance(norm, str) else norm for norm in norms]
     out: list[bytes | None] = [None] * len(lists)
     todo = [i for i, ws in enumerate(lists) if len(ws) >= MIN_SHINGLE_WORDS]

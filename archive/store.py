@@ -95,6 +95,7 @@ CREATE INDEX IF NOT EXISTS articles_canonical ON articles(canonical_id);
 
 ARTICLE_COLUMNS = "id, title, body, date, source, url, category, author, dup_group, canonical_id"
 CHECKPOINT_PAGES = 1000  # SQLite's default
+MMAP_BYTES = 1 << 40  # as much of the file as SQLite allows (its build's cap, 2 GB by default)
 BULK_CHECKPOINT_PAGES = 16384  # 64 MB of 4 KB pages
 VERSION_COLUMNS = "id, title, body, date, source, url, category, author"
 STATUSES = ("added", "updated", "unchanged", "duplicate")
@@ -145,6 +146,11 @@ class Store:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA cache_size=-65536")  # 64 MB of page cache for big ingests
+        # Read pages straight from the OS page cache instead of copying each one
+        # in with a system call: a search reads ten articles that are rarely in
+        # SQLite's own cache (search p50 at 72,716 articles, alternating runs:
+        # 2.96 / 3.18 ms without, 2.74 / 2.63 ms with).
+        db.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         return db
 
     @property

@@ -441,14 +441,14 @@ class Arshif:
     @staticmethod
     def _hit(a: Article, score: float, matches, snippets: bool = True, held: Held | None = None) -> Hit:
         """A hit with its snippets; ``held``: what the forward index holds of it
-        (its words that match, its sentences), else its text is judged."""
+        (its words that match, its fragments), else its text is judged."""
         if not snippets:
             return Hit(a, score, Snippet([]), Snippet([]), [])
         if held is None:
             body = snippet(a.body, matches)
             title = Snippet([segments(a.title, marks(a.title, matches))])
         else:
-            body = snippet(a.body, matches, found=held.found, sentences=held.sentences)
+            body = snippet(a.body, matches, found=held.found, fragments=held.fragments)
             title = Snippet([segments(a.title, locate(a.title, held.found))])
         matched = list(dict.fromkeys(title.matched + body.matched))
         return Hit(a, score, body, title, matched)

@@ -13,8 +13,9 @@ when the article is indexed, and keeps, beside the engine's index (in
   word, which never match).  They are stored :data:`BLOCK` to a row, so a
   process reads all of them in a few milliseconds;
 * the *articles*: per article, the numbers of its distinct words (title and
-  body), where its body's sentences start and end (so a snippet need not
-  look for them), and the lengths of the title and body they were read from.
+  body), where its body's fragments start and end (the sentences, long ones
+  cut at their clauses, that a snippet scores: so a snippet need not cut
+  them), and the lengths of the title and body they were read from.
 
 At search time (:meth:`ForwardIndex.matched`) the word numbers of all the
 hits are read in one query and their term hashes compared with the query's
@@ -46,6 +47,7 @@ from typing import Callable, Iterable, NamedTuple
 import numpy as np
 
 from archive.records import Article
+from archive.store import MMAP_BYTES
 
 from .analysis import ANALYSIS_VERSION, analyzer
 from .highlight import word_kind
@@ -56,7 +58,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS word_blocks (block INTEGER PRIMARY KEY, hashes BLOB NOT NULL,
                                         surfaces TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, lengths INTEGER NOT NULL,
-                                     words BLOB NOT NULL, sentences BLOB NOT NULL);
+                                     words BLOB NOT NULL, fragments BLOB NOT NULL);
 """
 BLOCK = 4096  # words per row of word_blocks
 _VIEWS = ("exact", "stem", "root")
@@ -74,7 +76,7 @@ Word = tuple[str, str, str, str]
 
 #: The layout of the forward index's file: an index built with another is
 #: rebuilt (see :class:`index.indexer.IndexState`).
-FORMAT = 2
+FORMAT = 3
 
 
 def file_name() -> str:
@@ -135,21 +137,21 @@ def _offsets(body_length: int) -> type:
     return np.uint16 if body_length < 1 << 16 else np.uint32
 
 
-def encode_sentences(spans: list[tuple[int, int]], body_length: int) -> bytes:
+def encode_spans(spans: list[tuple[int, int]], body_length: int) -> bytes:
     return np.array(spans, dtype=_offsets(body_length)).tobytes()
 
 
-def decode_sentences(row: bytes, body_length: int) -> list[tuple[int, int]]:
+def decode_spans(row: bytes, body_length: int) -> list[tuple[int, int]]:
     offsets = iter(np.frombuffer(row, dtype=_offsets(body_length)).tolist())
     return list(zip(offsets, offsets))  # (start, end) pairs
 
 
 class Held(NamedTuple):
     """What the forward index holds of a hit: its words that match the query
-    (``{surface: kind}``) and its body's sentences."""
+    (``{surface: kind}``) and its body's fragments."""
 
     found: dict[str, str]
-    sentences: list[tuple[int, int]]
+    fragments: list[tuple[int, int]]
 
 
 def _read_blocks(db: sqlite3.Connection, start: int):
@@ -181,6 +183,7 @@ class ForwardIndex:
                 return None
             db = sqlite3.connect(self.path, check_same_thread=False)
             db.execute("PRAGMA query_only = ON")
+            db.execute(f"PRAGMA mmap_size={MMAP_BYTES}")  # as the archive's (archive.store)
             self._local.db = db
         return db
 
@@ -202,19 +205,19 @@ class ForwardIndex:
         """For each of ``articles`` that the forward index holds as it is now:
         its words that match ``matches``, ``{surface: kind}`` (kind ``exact``,
         ``stem`` or ``root``, as :func:`index.highlight.match_kind`), and its
-        sentences.  An article left out must be judged from its text."""
+        fragments.  An article left out must be judged from its text."""
         wanted = {a.id: a for a in articles}
         db = self._db() if wanted else None
         if db is None:
             return {}
         try:
-            rows = db.execute(f"SELECT id, lengths, words, sentences FROM articles WHERE id IN "
+            rows = db.execute(f"SELECT id, lengths, words, fragments FROM articles WHERE id IN "
                               f"({','.join('?' * len(wanted))})", list(wanted)).fetchall()
         except sqlite3.Error:
             return {}
         rows = [r for r in rows if r[1] == lengths(wanted[r[0]])]
         held = [(i, w) for i, _, w, _ in rows]
-        out: dict[str, Held] = {i: Held({}, decode_sentences(spans, len(wanted[i].body or "")))
+        out: dict[str, Held] = {i: Held({}, decode_spans(spans, len(wanted[i].body or "")))
                                 for i, _, _, spans in rows}
         if not held or not matches:
             return out
@@ -334,11 +337,11 @@ class ForwardWriter:
         self._new_words: list[Word] = []  # numbered since, in order
 
     def put_many(self, docs: list[tuple[Article, Iterable[Word], list[tuple[int, int]]]]) -> None:
-        """Record each article's distinct words and sentences (replacing what it had)."""
+        """Record each article's distinct words and fragments (replacing what it had)."""
         known = self._ids
         get = known.get
         rows = []
-        for article, words, sentences in docs:
+        for article, words, fragments in docs:
             words = list(words)
             ids = list(map(get, map(_SURFACE, words)))
             if None in ids:  # words never seen: number them (hashed when written)
@@ -352,7 +355,7 @@ class ForwardWriter:
                             self._new_words.append(w)
                         ids[k] = n
             rows.append((article.id, lengths(article), encode(ids),
-                         encode_sentences(sentences, len(article.body or ""))))
+                         encode_spans(fragments, len(article.body or ""))))
         self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?)", rows)
 
     def delete(self, article_id: str) -> None:

@@ -47,6 +47,7 @@ SENTENCE = re.compile(r"(?:[^\n.!?؟؛…]+|[.!?؟؛…](?=[^\s.!?؟؛…]))+(?:
 CLAUSE = re.compile(r"[^،,:;]+[،,:;]*")
 MAX_FRAGMENT = 220
 _end = itemgetter(1)
+_AFTER_ALL = float("inf")  # sorts after every end offset
 ELLIPSIS = " … "
 
 
@@ -188,23 +189,23 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of every sentence of ``text`` as :data:`SENTENCE` cuts it
-    (kept by the forward index, so that a snippet need not look for them)."""
-    return [m.span() for m in SENTENCE.finditer(text)]
+def fragment_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every fragment of ``text``, in order: what a snippet
+    scores (kept by the forward index, so that a snippet need not cut them)."""
+    return list(_sentences(text))
 
 
-def _sentences_at(spans: list[tuple[int, int]], starts: list[int]) -> list[tuple[int, int]]:
-    """The sentences among ``spans`` (sorted, apart) that hold one of the sorted
-    positions ``starts``: what :func:`_sentences_with` finds in the text."""
-    firsts = [a for a, _ in spans]
-    out, last = [], -1
+def _holding(fragments: list[tuple[int, int]], starts: list[int]):
+    """The fragments among ``fragments`` (sorted, apart) that hold one of the
+    sorted positions ``starts``: what cutting the sentences with a match gives."""
+    last, end = -1, -1
     for p in starts:
-        i = bisect_right(firsts, p) - 1
-        if i > last and i >= 0 and p < spans[i][1]:
-            last = i
-            out.append(spans[i])
-    return out
+        if p < end:  # in the fragment found last
+            continue
+        i = bisect_right(fragments, (p, _AFTER_ALL)) - 1  # the last fragment starting at or before p
+        if i > last and i >= 0 and p < fragments[i][1]:
+            last, end = i, fragments[i][1]
+            yield fragments[i]
 
 
 def _sentences(text: str):
@@ -290,10 +291,10 @@ def _opening(text: str) -> Snippet:
 
 def snippet(text: str, matches: MatchSet, max_fragments: int = 2,
             found: dict[str, str] | None = None,
-            sentences: list[tuple[int, int]] | None = None) -> Snippet:
+            fragments: list[tuple[int, int]] | None = None) -> Snippet:
     """The best ``max_fragments`` passages of ``text`` for ``matches``; ``found``,
-    when known, gives the matching words (see :func:`locate`) and ``sentences``
-    the text's :func:`sentence_spans`."""
+    when known, gives the matching words (see :func:`locate`) and ``fragments``
+    the text's :func:`fragment_spans`."""
     spans = marks(text, matches) if found is None else locate(text, found)
     if not spans:
         return _opening(text)
@@ -301,27 +302,28 @@ def snippet(text: str, matches: MatchSet, max_fragments: int = 2,
     # skipped unsplit, and the walk stops after the last match.
     scored = []
     starts = [a for a, _, _ in spans]
-    holding = _sentences_with(text, starts) if sentences is None else _sentences_at(sentences, starts)
+    if fragments is None:
+        holding = (f for ms, me in _sentences_with(text, starts) for f in _fragments(text, ms, me))
+    else:
+        holding = _holding(fragments, starts)
     j = 0
-    for ms, me in holding:
-        j = bisect_left(starts, ms, j)
-        for s, e in _fragments(text, ms, me):
-            j = bisect_left(starts, s, j)
-            k = bisect_left(starts, e, j)
-            if k == j + 1:  # one match: the common case
-                a, b, kind = spans[j]
-                if b <= e:
-                    scored.append((KIND_WEIGHT[kind] + 0.1, s, e))
-                continue
-            distinct: dict[str, float] = {}
-            inside = 0
-            for a, b, kind in spans[j:k]:
-                if b <= e:
-                    w = text[a:b]
-                    distinct[w] = max(distinct.get(w, 0), KIND_WEIGHT[kind])
-                    inside += 1
-            if inside:
-                scored.append((sum(distinct.values()) + 0.1 * inside, s, e))
+    for s, e in holding:
+        j = bisect_left(starts, s, j)
+        k = bisect_left(starts, e, j)
+        if k == j + 1:  # one match: the common case
+            a, b, kind = spans[j]
+            if b <= e:
+                scored.append((KIND_WEIGHT[kind] + 0.1, s, e))
+            continue
+        distinct: dict[str, float] = {}
+        inside = 0
+        for a, b, kind in spans[j:k]:
+            if b <= e:
+                w = text[a:b]
+                distinct[w] = max(distinct.get(w, 0), KIND_WEIGHT[kind])
+                inside += 1
+        if inside:
+            scored.append((sum(distinct.values()) + 0.1 * inside, s, e))
     if not scored:
         return _opening(text)
     best = sorted(sorted(scored, key=lambda x: -x[0])[:max_fragments], key=lambda x: x[1])

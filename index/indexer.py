@@ -38,7 +38,7 @@ from archive.store import Store
 
 from .analysis import ANALYSIS_VERSION, analyzer, word_cache_name
 from .engines import DEFAULT_ENGINE, ENGINES, Engine
-from .forward import FORMAT as FORWARD_FORMAT, ForwardIndex, ForwardWriter
+from .forward import FORMAT as FORWARD_FORMAT, ForwardIndex, ForwardWriter, file_name as forward_file_name
 from .views import IndexDoc, index_docs
 
 BATCH = 500
@@ -117,6 +117,25 @@ def load_words(index_dir: Path) -> None:
         analyzer.load(path)
 
 
+def remove_stale_files(index_dir: Path) -> None:
+    """Remove the forward indexes and word caches that another analysis version
+    or forward :data:`~index.forward.FORMAT` left beside the index: once it is
+    rebuilt, nothing reads them (at 300,000 articles a forward index is 200 MB)."""
+    keep = (forward_file_name(), word_cache_name())
+    try:
+        names = [p for p in Path(index_dir).iterdir()
+                 if p.name.startswith("forward-") and ".sqlite3" in p.name
+                 or p.name.startswith("words-") and p.name.endswith(".marshal")]
+    except OSError:
+        return
+    for p in names:
+        if not any(p.name == k or p.name.startswith(k + "-") for k in keep):  # -wal, -shm
+            try:
+                p.unlink()
+            except OSError:
+                pass
+
+
 SAVE_WORDS_AFTER = 1000  # new words that make saving the word cache worth its write
 
 
@@ -175,7 +194,7 @@ def _apply(store: Store, w, fw: ForwardWriter, ids: list[str], workers: int, ind
                 fw.delete(doc_id)
             else:
                 w.upsert(d)
-        fw.put_many([(articles[d.id], d.words, d.sentences) for d in docs])
+        fw.put_many([(articles[d.id], d.words, d.fragments) for d in docs])
         if progress:
             progress(len(chunk))
 
@@ -194,6 +213,7 @@ def sync(store: Store, engine: Engine, state: IndexState,
     with ForwardIndex(state.dir).writer() as fw, engine.writer(bulk=bulk) as w:
         _apply(store, w, fw, ids, workers, state.dir, progress)
     state.write(seq=target, analysis_version=ANALYSIS_VERSION, forward=FORWARD_FORMAT)
+    remove_stale_files(state.dir)
     if workers <= 1:  # worker processes keep their own caches
         save_words(state.dir)
     return len(ids)
@@ -280,6 +300,7 @@ def _follow(store_path: str, index_dir: str, engine_name: str, stop, abort, pare
                 else:
                     time.sleep(POLL)
         state.write(seq=seq, analysis_version=ANALYSIS_VERSION, forward=FORWARD_FORMAT)
+        remove_stale_files(state.dir)
         save_words(state.dir)
     finally:
         engine.close()

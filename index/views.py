@@ -23,7 +23,7 @@ from archive.records import Article
 
 from .analysis import analyzer
 from .analysis.tokenize import WORD
-from .highlight import sentence_spans
+from .highlight import fragment_spans
 from .ranking import TEXT_FIELDS, field_name
 
 GAP = "_"
@@ -41,8 +41,8 @@ class IndexDoc:
     #: The distinct words of title and body, ``(exact, stem, root, surface)``,
     #: for the forward index (:mod:`index.forward`).
     words: set[tuple[str, str, str, str]] = field(default_factory=set)
-    #: The body's sentences, ``(start, end)`` (:func:`index.highlight.sentence_spans`).
-    sentences: list[tuple[int, int]] = field(default_factory=list)
+    #: The body's fragments, ``(start, end)`` (:func:`index.highlight.fragment_spans`).
+    fragments: list[tuple[int, int]] = field(default_factory=list)
 
     def length(self, name: str) -> int:
         """How many terms a view has (its field length for BM25: gaps do not count)."""
@@ -100,7 +100,7 @@ def index_doc(article: Article) -> IndexDoc:
         doc.views[stem] = list(map(_stem, terms))
         doc.views[root] = list(map(_root, terms))
         doc.words.update(terms)
-    doc.sentences = sentence_spans(article.body or "")
+    doc.fragments = fragment_spans(article.body or "")
     return doc
 
 

@@ -65,3 +65,22 @@ def test_index_without_this_forward_index_is_rebuilt_on_open(tmp_path, seeds_dir
         assert not a.state.stale
         hits = [h.article for h in a.search("التهجير", snippets=False).hits]
         assert hits and set(a.forward.matched(hits, compile_query("التهجير").matches)) == {h.id for h in hits}
+
+
+def test_a_rebuild_removes_the_files_of_another_version(tmp_path, seeds_dir):
+    """The forward index and word cache of another analysis version or format go
+    once the index is rebuilt; this version's stay."""
+    with Arshif(tmp_path, create=True) as a:
+        a.ingest([seeds_dir])
+        index_dir = a.state.dir
+        old = [index_dir / n for n in ("forward-1-2.sqlite3", "forward-1-2.sqlite3-wal", "words-1-arramooz-0.1.marshal")]
+        for p in old:
+            p.write_bytes(b"old")
+        other = index_dir / "notes.txt"  # not the index's: left alone
+        other.write_text("mine", encoding="utf-8")
+        a.state.write(forward=None)
+    with Arshif(tmp_path) as a:
+        assert not a.state.stale
+        assert not any(p.exists() for p in old)
+        assert other.exists() and a.forward.path.exists()
+        assert a.search("التهجير").hits

@@ -8,8 +8,8 @@ from hypothesis import given, settings, strategies as st
 import index.forward
 from archive.records import Article
 from index.api import Arshif
-from index.forward import BLOCK, ForwardIndex, Held, decode_many, decode_sentences, encode, encode_sentences
-from index.highlight import sentence_spans, snippet
+from index.forward import BLOCK, ForwardIndex, Held, decode_many, decode_spans, encode, encode_spans
+from index.highlight import fragment_spans, snippet
 from index.query import compile_query
 from index.views import index_doc
 from ingest_fixtures import paragraph, src, write_jsonl  # noqa: F401
@@ -59,7 +59,7 @@ def test_words_that_pass_the_hash_filter_by_chance_are_not_marked(lib, tmp_path,
     monkeypatch.setattr(index.forward, "term_hash", lambda term: 7)
     found = {h.article.id: h.article for q in QUERIES for h in lib.search(q, snippets=False, limit=20).hits}
     with ForwardIndex(tmp_path).writer() as w:
-        w.put_many([(a, (d := index_doc(a)).words, d.sentences) for a in found.values()])
+        w.put_many([(a, (d := index_doc(a)).words, d.fragments) for a in found.values()])
     forward = ForwardIndex(tmp_path)
     for q in QUERIES:
         c = compile_query(q, "all", lexicon=lib.engine)
@@ -104,7 +104,7 @@ def test_many_blocks(tmp_path, monkeypatch):
                 for i in range(6)]
     for batch in (articles[:2], articles[2:3], articles[3:]):
         with fwd.writer() as w:
-            w.put_many([(a, index_doc(a).words, index_doc(a).sentences) for a in batch])
+            w.put_many([(a, index_doc(a).words, index_doc(a).fragments) for a in batch])
     for a in articles:
         m = compile_query(a.body, "exact").matches
         assert fwd.matched([a], m)[a.id].found == {w: "exact" for w in a.body.split()}
@@ -116,7 +116,7 @@ def test_a_changed_text_is_judged_from_the_text(tmp_path):
     fwd = ForwardIndex(tmp_path)
     old = Article(id="x", title="", body="تهجير قديم")
     with fwd.writer() as w:
-        w.put_many([(old, index_doc(old).words, index_doc(old).sentences)])
+        w.put_many([(old, index_doc(old).words, index_doc(old).fragments)])
     m = compile_query("تهجير", "all").matches
     assert fwd.matched([old], m) == {"x": Held({"تهجير": "exact"}, [(0, 10)])}
     assert fwd.matched([Article(id="x", title="", body="تهجير جديد جدا")], m) == {}
@@ -172,24 +172,44 @@ def test_stats_count_the_forward_index(lib):
     assert s["index_bytes"] == lib.engine.size_bytes() + lib.forward.size_bytes()
 
 
-SENTENCES = st.text(alphabet=st.sampled_from(list("تهجير مخيم.!؟؛…،,:\n 14 ")), max_size=300)
+# Characters in any order, and words with few sentence ends, whose
+# sentences outgrow a fragment (220 characters) and are cut at their clauses.
+TEXTS = st.text(alphabet=st.sampled_from(list("تهجير مخيم.!؟؛…،,:\n 14 ")), max_size=300) | st.lists(
+    st.sampled_from(["تهجير", "مخيم", "14", "كلمة", "اخرى", "طويلة", "، ", ", ", ": ", "; ", ". ", "\n", "؟ "]
+                    + ["كلمة"] * 10), max_size=200).map(" ".join)
 
 
 @settings(max_examples=300, deadline=None)
-@given(SENTENCES)
-def test_snippets_from_stored_sentences_equal_snippets_that_find_them(text):
+@given(TEXTS)
+def test_snippets_from_stored_fragments_equal_snippets_that_cut_them(text):
     m = compile_query("تهجير مخيم 14", "all").matches
-    spans = decode_sentences(encode_sentences(sentence_spans(text), len(text)), len(text))
-    assert snippet(text, m, sentences=spans) == snippet(text, m)
+    spans = decode_spans(encode_spans(fragment_spans(text), len(text)), len(text))
+    assert snippet(text, m, fragments=spans) == snippet(text, m)
 
 
-def test_long_bodies_keep_wide_sentence_offsets():
+def test_stored_fragments_are_the_sentences_cut_at_their_clauses():
+    text = "قصيرة. " + "، ".join(["كلمة تهجير ثم كلمات اخرى كثيرة"] * 12) + ". اخيرة؟ "
+    frags = fragment_spans(text)
+    assert [text[s:e] for s, e in frags][0] == "قصيرة."
+    assert [text[s:e] for s, e in frags][-1] == "اخيرة؟"
+    assert len(frags) > 3 and all(e - s <= 220 for s, e in frags)
+    assert all(text[s:e] == text[s:e].strip() for s, e in frags)
+
+
+def test_long_bodies_keep_wide_fragment_offsets():
     body = ("جملة طويلة جدا. " * 6000) + "تهجير في النهاية."
-    spans = sentence_spans(body)
+    spans = fragment_spans(body)
     assert len(body) > 1 << 16 and spans[-1][1] == len(body)
-    assert decode_sentences(encode_sentences(spans, len(body)), len(body)) == spans
+    assert decode_spans(encode_spans(spans, len(body)), len(body)) == spans
 
 
 def test_term_hashes_follow_term_hash():
     terms = ["تهجير", "_", "هجر", "beirut", ""]
     assert index.forward.term_hashes(terms).tolist() == [index.forward.term_hash(t) for t in terms]
+
+
+def test_the_archive_and_the_forward_index_are_read_through_a_memory_map(lib):
+    # a search reads ten articles and their rows, rarely in SQLite's own cache
+    lib.search("تهجير")
+    assert lib.store.db.execute("PRAGMA mmap_size").fetchone()[0] > 0
+    assert lib.forward._db().execute("PRAGMA mmap_size").fetchone()[0] > 0

@@ -28,6 +28,15 @@ def test_views_are_the_analyzer_tokens_by_position(text):
     assert doc.views["body_root"] == [GAP if t.stop else t.root for t in toks]
 
 
+def test_permutations_are_datasketchs():
+    from datasketch import MinHash
+    m = MinHash(num_perm=dedup.NUM_PERM, seed=1)
+    assert m.scheme == "affine32"
+    a, b = dedup._permutations()
+    assert a.dtype == b.dtype == np.uint32
+    assert a.tolist() == m.permutations[0].tolist() and b.tolist() == m.permutations[1].tolist()
+
+
 @pytest.mark.parametrize("rows_per_step", [1, 60, 1000, dedup._ROWS_PER_STEP])
 def test_batched_minhash_equals_datasketch(monkeypatch, rows_per_step):
     """Signatures computed many bodies at a time (groups of every size: one body
