@@ -18,7 +18,9 @@ each body shuffled), then for each engine, in a fresh process:
   latency in ms; the same in CPU time of the process (less sensitive to
   other processes on a shared machine); the engine alone (compiled query to
   top 10 ids, no snippets); and the peak memory of this warm searcher
-  (``searcher_rss_mb``).
+  (``searcher_rss_mb``), and how much of it, at the end, is pages of the files
+  it maps (``searcher_file_mb``: the archive and forward index read through
+  SQLite's memory map, the engine's files), which the kernel shares and takes back.
 
 With ``--reuse`` the archives built by an earlier run are searched again
 (their build figures are kept in each home's ``bench-build.json``).
@@ -173,7 +175,21 @@ def search_engine(home: Path, tsv: Path) -> dict:
             "cpu_p50_ms": round(pct(cpu_times, 50), 2), "cpu_p95_ms": round(pct(cpu_times, 95), 2),
             "engine_p50_ms": round(pct(engine_times, 50), 2),
             "engine_p95_ms": round(pct(engine_times, 95), 2), "zero_hits": zero,
-            "searcher_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+            "searcher_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "searcher_file_mb": _file_pages_mb()}
+
+
+def _file_pages_mb() -> int | None:
+    """How much of this process's resident memory is pages of files it maps (the
+    archive and forward index read through SQLite's memory map, the engine's
+    files): pages of the kernel's page cache, shared and given back under
+    pressure, not memory of the process's own."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    m = re.search(r"^RssFile:\s+(\d+) kB", status, re.M)
+    return round(int(m.group(1)) / 1024) if m else None
 
 
 def _cpu() -> float:
@@ -282,7 +298,7 @@ def in_subprocess(*extra) -> dict:
 
 
 COLUMNS = ("engine", "docs", "docs_per_s", "docs_per_cpu_s", "index_mb", "forward_mb", "ingest_rss_mb", "p50_ms", "p95_ms",
-           "p99_ms", "cpu_p50_ms", "cpu_p95_ms", "engine_p50_ms", "engine_p95_ms", "searcher_rss_mb")
+           "p99_ms", "cpu_p50_ms", "cpu_p95_ms", "engine_p50_ms", "engine_p95_ms", "searcher_rss_mb", "searcher_file_mb")
 
 
 def table(rows: list[dict]) -> str:

@@ -145,3 +145,32 @@ def test_earlier_lsh_layout_is_migrated_and_near_duplicates_still_found(src, hom
     db = sqlite3.connect(home / "archive.sqlite3")
     assert db.execute("SELECT 1 FROM sqlite_master WHERE name = 'lsh'").fetchone() is None
     db.close()
+
+
+def test_a_page_is_full_when_its_duplicates_outnumber_what_was_fetched(src, home):
+    """Twelve tellings of one story rank first: folding them needs more hits than
+    the search first fetched (twice the page), and the page is still full."""
+    story = "زلزال " * 5 + paragraph(200, 120)
+
+    def variant(k: int) -> str:
+        words = story.split()
+        words[20 + k] = f"كلمة{k}"
+        return " ".join(words)
+    rows = [{"id": f"v{k}", "title": f"زلزال {k}", "body": variant(k)} for k in range(12)]
+    rows += [{"id": f"o{k}", "title": f"خبر {k}", "body": "زلزال " + paragraph(300 + k, 120)} for k in range(6)]
+    write_jsonl(src / "a.jsonl", rows)
+    assert run(home, src / "a.jsonl").exit_code == 0
+    with Arshif(home) as a:
+        assert len({a.store.get(f"v{k}").dup_group for k in range(12)}) == 1
+        plain = [h.article for h in a.search("زلزال", limit=50, collapse=False, snippets=False).hits]
+        assert {x.id for x in plain[:12]} == {f"v{k}" for k in range(12)}
+        folded, groups = [], set()
+        for x in plain:
+            if x.dup_group and x.dup_group in groups:
+                continue
+            groups.add(x.dup_group)
+            folded.append(x.id)
+        for limit, offset in ((2, 0), (3, 1), (5, 2)):
+            r = a.search("زلزال", limit=limit, offset=offset)
+            assert [h.article.id for h in r.hits] == folded[offset:offset + limit]
+            assert r.collapsed == 11

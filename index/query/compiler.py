@@ -88,10 +88,11 @@ class _Compiler:
 
     def group(self, g: Group, negated: bool) -> ir.Query | None:
         # Stop words count little when the group has other words to go on.
-        content = [c for c in (*g.must, *g.should) if not _only_stop(c)]
+        stop = [_only_stop(c) for c in g.should]
+        content = not all(stop) or any(not _only_stop(c) for c in g.must)
         must = [q for c in g.must if (q := self.node(c, negated)) is not None]
-        should = [q for c in g.should
-                  if (q := self.node(c, negated, soft=bool(content) and _only_stop(c))) is not None]
+        should = [q for c, only_stop in zip(g.should, stop)
+                  if (q := self.node(c, negated, soft=content and only_stop)) is not None]
         must_not = [q for c in g.must_not if (q := self.node(c, True)) is not None]
         if not must and not should:
             if not must_not or negated:
