@@ -18,9 +18,9 @@ each body shuffled), then for each engine, in a fresh process:
   latency in ms; the same in CPU time of the process (less sensitive to
   other processes on a shared machine); the engine alone (compiled query to
   top 10 ids, no snippets); and the peak memory of this warm searcher
-  (``searcher_rss_mb``), and how much of it, at the end, is pages of the files
-  it maps (``searcher_file_mb``: the archive and forward index read through
-  SQLite's memory map, the engine's files), which the kernel shares and takes back.
+  (``searcher_rss_mb``), which counts the pages of the files it maps (the
+  archive and forward index are read through SQLite's memory map), and its
+  own memory at the end (``searcher_private_mb``, without those pages).
 
 With ``--reuse`` the archives built by an earlier run are searched again
 (their build figures are kept in each home's ``bench-build.json``).
@@ -176,19 +176,19 @@ def search_engine(home: Path, tsv: Path) -> dict:
             "engine_p50_ms": round(pct(engine_times, 50), 2),
             "engine_p95_ms": round(pct(engine_times, 95), 2), "zero_hits": zero,
             "searcher_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "searcher_file_mb": _file_pages_mb()}
+            "searcher_private_mb": _private_mb()}
 
 
-def _file_pages_mb() -> int | None:
-    """How much of this process's resident memory is pages of files it maps (the
-    archive and forward index read through SQLite's memory map, the engine's
-    files): pages of the kernel's page cache, shared and given back under
-    pressure, not memory of the process's own."""
+def _private_mb() -> int | None:
+    """This process's own resident memory at the end (``RssAnon``): its peak
+    (``searcher_rss_mb``) also counts the pages of the files it maps (the archive
+    and forward index, read through SQLite's memory map, and the engine's
+    files), which are the kernel's page cache, shared and taken back at will."""
     try:
         status = Path("/proc/self/status").read_text()
     except OSError:
         return None
-    m = re.search(r"^RssFile:\s+(\d+) kB", status, re.M)
+    m = re.search(r"^RssAnon:\s+(\d+) kB", status, re.M)
     return round(int(m.group(1)) / 1024) if m else None
 
 
@@ -298,7 +298,7 @@ def in_subprocess(*extra) -> dict:
 
 
 COLUMNS = ("engine", "docs", "docs_per_s", "docs_per_cpu_s", "index_mb", "forward_mb", "ingest_rss_mb", "p50_ms", "p95_ms",
-           "p99_ms", "cpu_p50_ms", "cpu_p95_ms", "engine_p50_ms", "engine_p95_ms", "searcher_rss_mb", "searcher_file_mb")
+           "p99_ms", "cpu_p50_ms", "cpu_p95_ms", "engine_p50_ms", "engine_p95_ms", "searcher_rss_mb", "searcher_private_mb")
 
 
 def table(rows: list[dict]) -> str:
