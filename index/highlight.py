@@ -198,13 +198,13 @@ def fragment_spans(text: str) -> list[tuple[int, int]]:
 def _holding(fragments: list[tuple[int, int]], starts: list[int]):
     """The fragments among ``fragments`` (sorted, apart) that hold one of the
     sorted positions ``starts``: what cutting the sentences with a match gives."""
-    last, end = -1, -1
+    end = -1
     for p in starts:
         if p < end:  # in the fragment found last
             continue
         i = bisect_right(fragments, (p, _AFTER_ALL)) - 1  # the last fragment starting at or before p
-        if i > last and i >= 0 and p < fragments[i][1]:
-            last, end = i, fragments[i][1]
+        if i >= 0 and p < fragments[i][1]:
+            end = fragments[i][1]
             yield fragments[i]
 
 
