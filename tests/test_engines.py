@@ -271,3 +271,34 @@ def test_phrase_slop_is_counted_over_the_whole_phrase_in_both_engines(tmp_path):
                                                     Filters(), limit=10).hits)
                  for slop in (1, 2, 3)}
         assert found == {1: ["d3"], 2: ["d3"], 3: ["d1", "d2", "d3", "d4"]}, name
+
+
+@pytest.mark.parametrize("aged", [False, True], ids=["just-written", "an-old-directory"])
+def test_a_reader_sees_another_writers_commit_at_once(tmp_path, aged):
+    """The Whoosh engine lists its directory only when its mtime moved (or is too
+    recent to trust), and still sees every commit of another process's writer."""
+    import os
+    import time
+    from index.query import ir
+    from index.views import IndexDoc
+    path = tmp_path / "whoosh"
+    ENGINES["whoosh"].create(path)
+    reader, writer = ENGINES["whoosh"](path), ENGINES["whoosh"](path)
+
+    def doc(i):
+        return IndexDoc(f"d{i}", {"body_exact": ["خبر"], "body_stem": ["خبر"], "body_root": ["خبر"]})
+    for i in range(3):
+        if aged:  # a directory last changed long ago: its mtime is trusted
+            old = time.time() - 60
+            os.utime(path, (old, old))
+        assert reader.count() == i
+        assert reader.count() == i  # asked again: no listing needed when trusted
+        before = os.stat(path).st_mtime_ns
+        with writer.writer() as w:
+            w.upsert(doc(i))
+        if not aged:  # a coarse clock that did not tick during the commit
+            os.utime(path, ns=(before, before))
+        assert reader.count() == i + 1
+        assert reader.search(ir.TermQ("body_exact", "خبر"), Filters()).total == i + 1
+    reader.close()
+    writer.close()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 from collections import Counter
 from math import log
 from pathlib import Path
@@ -313,6 +314,7 @@ class WhooshEngine(Engine):
         self._searcher = None
         self._arrays = None
         self._generation = None
+        self._listed_at: int | None = None  # the directory's mtime when last listed, if old enough to trust
 
     @classmethod
     def create(cls, path: Path) -> "WhooshEngine":
@@ -336,6 +338,8 @@ class WhooshEngine(Engine):
         Callers hold :attr:`lock` while they use it (Whoosh readers share file
         handles; queries take milliseconds, so they simply queue)."""
         with self.lock:
+            if self._searcher is not None and not self._may_have_changed():
+                return self._searcher
             latest = self._ix.latest_generation()
             if self._searcher is None or self._generation != latest:
                 if self._searcher is not None:
@@ -344,6 +348,26 @@ class WhooshEngine(Engine):
                 self._arrays = whoosh_eval.Index(self._searcher)
                 self._generation = latest
             return self._searcher
+
+    def _may_have_changed(self) -> bool:
+        """Whether a commit may have happened since the directory was last listed.
+
+        Whoosh finds the latest commit by listing the index directory (70 µs;
+        did-you-mean asks the engine about a word's spellings a dozen times a
+        query).  A commit adds a file, which changes the directory's mtime, so
+        an unchanged mtime means no commit, unless it is too recent to trust:
+        a file system's clock ticks coarsely, and a commit within the same tick
+        as the listing would leave the mtime as it was (as Git's "racily
+        clean" entries)."""
+        try:
+            mtime = os.stat(self.path).st_mtime_ns
+        except OSError:
+            return True
+        if mtime == self._listed_at:
+            return False
+        # Trusted from now on only if already a second old: later commits come after it.
+        self._listed_at = mtime if time.time_ns() - mtime > 1_000_000_000 else None
+        return True
 
     def arrays(self) -> "whoosh_eval.Index":
         self.searcher()
