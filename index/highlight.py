@@ -192,7 +192,7 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 def fragment_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of every fragment of ``text``, in order: what a snippet
     scores (kept by the forward index, so that a snippet need not cut them)."""
-    return list(_sentences(text))
+    return list(_all_fragments(text))
 
 
 def _holding(fragments: list[tuple[int, int]], starts: list[int]):
@@ -208,7 +208,7 @@ def _holding(fragments: list[tuple[int, int]], starts: list[int]):
             yield fragments[i]
 
 
-def _sentences(text: str):
+def _all_fragments(text: str):
     """Fragments: sentences, and long sentences cut into runs of whole clauses."""
     for m in SENTENCE.finditer(text):
         yield from _fragments(text, m.start(), m.end())
@@ -282,7 +282,7 @@ def _window(text: str, s: int, e: int, spans) -> tuple[int, int]:
 
 def _opening(text: str) -> Snippet:
     """The first fragment, unmarked (an article without a match)."""
-    first = next(_sentences(text), None)
+    first = next(_all_fragments(text), None)
     if first is None:
         return Snippet([])
     s, e = _window(text, *first, [])

@@ -136,6 +136,13 @@ def remove_stale_files(index_dir: Path) -> None:
                 pass
 
 
+def _record_indexed(state: IndexState, seq: int) -> None:
+    """Record that the index holds every change up to ``seq``, built by this
+    analysis and forward format, and drop what an older one left."""
+    state.write(seq=seq, analysis_version=ANALYSIS_VERSION, forward=FORWARD_FORMAT)
+    remove_stale_files(state.dir)
+
+
 SAVE_WORDS_AFTER = 1000  # new words that make saving the word cache worth its write
 
 
@@ -212,8 +219,7 @@ def sync(store: Store, engine: Engine, state: IndexState,
     load_words(state.dir)
     with ForwardIndex(state.dir).writer() as fw, engine.writer(bulk=bulk) as w:
         _apply(store, w, fw, ids, workers, state.dir, progress)
-    state.write(seq=target, analysis_version=ANALYSIS_VERSION, forward=FORWARD_FORMAT)
-    remove_stale_files(state.dir)
+    _record_indexed(state, target)
     if workers <= 1:  # worker processes keep their own caches
         save_words(state.dir)
     return len(ids)
@@ -299,8 +305,7 @@ def _follow(store_path: str, index_dir: str, engine_name: str, stop, abort, pare
                     break
                 else:
                     time.sleep(POLL)
-        state.write(seq=seq, analysis_version=ANALYSIS_VERSION, forward=FORWARD_FORMAT)
-        remove_stale_files(state.dir)
+        _record_indexed(state, seq)
         save_words(state.dir)
     finally:
         engine.close()
