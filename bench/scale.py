@@ -165,7 +165,7 @@ def search_engine(home: Path, tsv: Path) -> dict:
             cpu_times.append((time.process_time() - c0) * 1000)
             zero += not r.hits
         for q in qs:  # the engine alone: compiled query → top 10 ids and scores
-            c = compile_query(q)
+            c = compile_query(q, lexicon=a.engine)
             if c.query is not None:
                 t0 = time.perf_counter()
                 a.engine.search(c.query, c.filters, limit=10)

@@ -270,3 +270,54 @@ def test_wildcards_per_query_are_capped(fx):
     res = fx.search(q)
     assert ids(res) >= {"a3"}
     assert sum("wildcards are expanded" in m for m in res.messages) == 1
+
+
+# -- stop words most articles have --------------------------------------------
+def test_stop_words_most_articles_have_are_left_out_beside_other_words(fx):
+    # في is in two of the five bodies, more than STOPWORD_MAX_SHARE (0.3): beside a
+    # content word it would also match a2, and be marked in a4's snippet.
+    res = fx.search("الاقتصاد في")
+    assert ranked(res) == ["a4"] and res.total == 1
+    assert res.hits[0].matched == ["الاقتصاد"]
+    assert "في" not in compile_query("الاقتصاد في", lexicon=fx.engine).matches.exact
+    # alone, or with only stop words, they are what the query asks for
+    assert ids(fx.search("في")) == {"a2", "a4"}
+    assert ids(fx.search("في من")) == {"a1", "a2", "a4"}
+
+
+def test_rarer_stop_words_still_count(fx):
+    # على is in no body (a3 has it in its title): kept, searched and marked
+    assert "علي" in compile_query("مخيم على", lexicon=fx.engine).matches.exact
+    a3 = next(h for h in fx.search("مخيم على").hits if h.article.id == "a3")
+    assert "على" in a3.matched
+
+
+class _Counts:
+    """A lexicon that only knows document frequencies, and records what it was asked."""
+
+    def __init__(self, articles: int, dfs: dict[str, int]):
+        self.articles, self.dfs, self.asked = articles, dfs, []
+
+    def terms(self, field, prefix=""):
+        return []
+
+    def doc_frequencies(self, field, terms):
+        self.asked.append((field, tuple(terms)))
+        return [self.dfs.get(t, 0) for t in terms]
+
+    def count(self):
+        return self.articles
+
+
+def test_stop_word_share_is_strictly_more_than_the_cap(monkeypatch):
+    from index import ranking
+    monkeypatch.setattr(ranking, "STOPWORD_MAX_SHARE", 0.3)
+    lex = _Counts(10, {"في": 4, "من": 3})
+    c = compile_query("الاقتصاد في من في", lexicon=lex)
+    assert c.matches.exact == {"الاقتصاد", "من"}  # 4 of 10 is more than 0.3; 3 of 10 is not
+    assert sorted(lex.asked) == [("body_exact", ("في",)), ("body_exact", ("من",))]  # once a word
+    assert c.typed == ["الاقتصاد", "في", "من", "في"]  # did-you-mean still sees the whole query
+    # with nothing to count on, every stop word is searched
+    assert compile_query("الاقتصاد في من").matches.exact == {"الاقتصاد", "في", "من"}
+    monkeypatch.setattr(ranking, "STOPWORD_MAX_SHARE", 1.0)
+    assert compile_query("الاقتصاد في من", lexicon=lex).matches.exact == {"الاقتصاد", "في", "من"}

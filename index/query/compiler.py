@@ -9,7 +9,10 @@ article text, the filters written in the query, and messages for the user.
 Wildcards (``تهج*``, ``م؟مد``) are expanded here into the index's own terms,
 through a :class:`Lexicon` (the engine's term listing), to at most
 :data:`MAX_EXPANSIONS` terms per view, most frequent first, so that the
-highlighter knows exactly which words matched.
+highlighter knows exactly which words matched.  The lexicon also says how
+many articles have a word: a stop word that more than
+:data:`~index.ranking.STOPWORD_MAX_SHARE` of them have is left out of a
+query with other words (without a lexicon every stop word is searched).
 """
 from __future__ import annotations
 
@@ -32,10 +35,17 @@ _WILD = re.compile(r"[*?؟]")
 
 
 class Lexicon(Protocol):
-    """What the compiler needs from an engine to expand wildcards."""
+    """What the compiler needs from an engine: its terms, to expand wildcards, and
+    how common a word is, to leave out the stop words most articles have."""
 
     def terms(self, field: str, prefix: str = "") -> list[tuple[str, int]]:
         """``(term, document frequency)`` of every term of ``field`` starting with ``prefix``."""
+
+    def doc_frequencies(self, field: str, terms: list[str]) -> list[int]:
+        """How many documents have each of ``terms`` in ``field``."""
+
+    def count(self) -> int:
+        """How many documents there are."""
 
 
 @dataclass
@@ -73,6 +83,8 @@ class _Compiler:
         self.typed: list[str] = []
         self.messages: list[str] = []
         self.wildcards = 0
+        self._common: dict[str, bool] = {}
+        self._articles: int | None = None
 
     # -- nodes -------------------------------------------------------------
     def node(self, n: Node, negated: bool = False, soft: bool = False) -> ir.Query | None:
@@ -113,7 +125,7 @@ class _Compiler:
             if not negated:
                 self.words.append(t.normalized)
             factor = ranking.STOPWORD_WEIGHT if soft else 1.0
-            if factor <= 0:
+            if factor <= 0 or soft and self.too_common(t.normalized):
                 continue
             should = []
             for view in self.views:
@@ -130,6 +142,19 @@ class _Compiler:
             return None
         # "وزارة-الخارجية" or "14.5" may give several tokens: all are required.
         return parts[0] if len(parts) == 1 else ir.BoolQ(must=tuple(parts))
+
+    def too_common(self, term: str) -> bool:
+        """True if more than :data:`~index.ranking.STOPWORD_MAX_SHARE` of the
+        articles have ``term`` in their body (asked of the lexicon once per term)."""
+        common = self._common.get(term)
+        if common is None:
+            if self.lexicon is None:
+                return False
+            if self._articles is None:
+                self._articles = self.lexicon.count()
+            df = self.lexicon.doc_frequencies(field_name("body", "exact"), [term])[0]
+            common = self._common[term] = df > ranking.STOPWORD_MAX_SHARE * self._articles
+        return common
 
     def phrase(self, p: Phrase, negated: bool) -> ir.Query | None:
         toks = analyzer.analyze(" ".join(p.words))
