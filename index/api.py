@@ -24,6 +24,7 @@ from archive.records import Article
 from .analysis import Token, analyzer, normalize
 from .engines import ENGINES, SORTS, engine_advice
 from .engines.base import FACETS
+from .fetch import FetchSizer
 from .forward import ForwardIndex, Held
 from .highlight import Snippet, locate, marks, segments, snippet
 from .indexer import Follower, IndexState, load_words, open_engine, sync, word_cache
@@ -83,6 +84,7 @@ class Arshif:
         self.forward = ForwardIndex(self.index_dir)
         self._searches = 0
         self._suggestions: dict[tuple, str | None] = {}
+        self._fetch = FetchSizer(MAX_FETCH)
         if self.state.stale or (self.state.seq == 0 and self.store.last_seq()):
             # built by an older analysis, or new or rebuilt (an older engine
             # layout, a deleted index directory) beside a full archive: fill it now
@@ -368,17 +370,16 @@ class Arshif:
     def _run(self, results: SearchResults, q, filters, matches, snippets: bool, collapse: bool) -> None:
         want = results.offset + results.limit
         grouped = collapse and self._has_groups()
-        # Collapsing duplicates can shorten the list: fetch more than the page,
-        # and more again in the rare case that was not enough.  (Over the 2,996
-        # bench queries the first page never needed more than 20 hits at 72,716
-        # articles, but often more than 20 at 300,000, where most articles have
-        # copies: with twice the page, the second search made p50 11.4 ms against 7.2–8.1.)
-        fetch = min(want * 3 + 10, MAX_FETCH) if grouped else results.limit
+        # Collapsing duplicates can shorten the list: fetch more than the page (as
+        # many as recent pages needed, index.fetch), and more again when that was not enough.
+        fetch = self._fetch.first(want) if grouped else results.limit
         while True:
-            kept = self._fold(results, q, filters, fetch, want, grouped)
+            kept, needed = self._fold(results, q, filters, fetch, want, grouped)
             if not grouped or len(kept) >= want or fetch >= min(results.total, MAX_FETCH):
                 break
             fetch = min(fetch * 4, MAX_FETCH)
+        if grouped and len(kept) >= want:
+            self._fetch.record(want, needed)
         page = kept[results.offset:want] if grouped else kept
         held = self.forward.matched([a for a, _ in page], matches) if snippets else {}
         for a, score in page:
@@ -388,21 +389,23 @@ class Arshif:
             results.hits.append(hit)
 
     def _fold(self, results: SearchResults, q, filters, fetch: int, want: int,
-              grouped: bool) -> list[tuple[Article, float]]:
+              grouped: bool) -> tuple[list[tuple[Article, float]], int]:
         """The first ``fetch`` hits (from the page's offset when not ``grouped``) as
-        articles, duplicates of a better hit folded into it when ``grouped``;
+        articles, duplicates of a better hit folded into it when ``grouped``, and
+        how many hits it took to fill the page (all of them if it never filled);
         fills ``results.total`` and ``results.collapsed``."""
         found = self.engine.search(q, filters, sort=results.sort, limit=fetch,
                                    offset=0 if grouped else results.offset)
         results.total, results.collapsed = found.total, 0
         kept: list[tuple[Article, float]] = []
         seen_groups: set[str] = set()
+        needed = len(found.hits)
         # Articles are read a page at a time, only until the page is full.
         step = max(results.limit, 10)
         for i in range(0, len(found.hits), step):
             chunk = found.hits[i:i + step]
             articles = self.store.get_many([d for d, _ in chunk])
-            for doc_id, score in chunk:
+            for k, (doc_id, score) in enumerate(chunk, i + 1):
                 a = articles.get(doc_id)
                 if a is None:
                     continue
@@ -413,9 +416,11 @@ class Arshif:
                         continue
                     seen_groups.add(group)
                 kept.append((a, score))
+                if len(kept) == want:
+                    needed = k
             if grouped and len(kept) >= want:
                 break
-        return kept
+        return kept, needed
 
     def _has_groups(self) -> bool:
         return hasattr(self.store, "duplicates_of")

@@ -6,6 +6,7 @@ import json
 from archive import Store
 from cli import main
 from index.api import Arshif
+from index.fetch import WINDOW
 from ingest_fixtures import paragraph, run, src, write_jsonl  # noqa: F401
 from test_ingest_formats import articles
 
@@ -149,7 +150,9 @@ def test_earlier_lsh_layout_is_migrated_and_near_duplicates_still_found(src, hom
 
 def test_a_page_is_full_when_its_duplicates_outnumber_what_was_fetched(src, home):
     """Twelve tellings of one story rank first: folding them needs more hits than
-    the search first fetched (twice the page), and the page is still full."""
+    the search first fetched, and the page is still full, whether the first fetch
+    is the default (three times the page and ten) or learnt from searches whose
+    pages needed no more than the page (index.fetch)."""
     story = "زلزال " * 5 + paragraph(200, 120)
 
     def variant(k: int) -> str:
@@ -170,7 +173,12 @@ def test_a_page_is_full_when_its_duplicates_outnumber_what_was_fetched(src, home
                 continue
             groups.add(x.dup_group)
             folded.append(x.id)
-        for limit, offset in ((2, 0), (3, 1), (5, 2)):
-            r = a.search("زلزال", limit=limit, offset=offset)
-            assert [h.article.id for h in r.hits] == folded[offset:offset + limit]
-            assert r.collapsed == 11
+        for learnt in (False, True):
+            if learnt:
+                for _ in range(WINDOW):  # fills the sizer's memory
+                    a.search("خبر", limit=2)  # no copies among its hits
+                assert a._fetch.first(2) < 12
+            for limit, offset in ((2, 0), (3, 1), (5, 2)):
+                r = a.search("زلزال", limit=limit, offset=offset)
+                assert [h.article.id for h in r.hits] == folded[offset:offset + limit]
+                assert r.collapsed == 11
