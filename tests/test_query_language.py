@@ -303,7 +303,7 @@ class _Counts:
 
     def doc_frequencies(self, field, terms):
         self.asked.append((field, tuple(terms)))
-        return [self.dfs.get(t, 0) for t in terms]
+        return [self.dfs.get((field, t), self.dfs.get(t, 0)) for t in terms]
 
     def count(self):
         return self.articles
@@ -321,3 +321,19 @@ def test_stop_word_share_is_strictly_more_than_the_cap(monkeypatch):
     assert compile_query("الاقتصاد في من").matches.exact == {"الاقتصاد", "في", "من"}
     monkeypatch.setattr(ranking, "STOPWORD_MAX_SHARE", 1.0)
     assert compile_query("الاقتصاد في من", lexicon=lex).matches.exact == {"الاقتصاد", "في", "من"}
+
+
+def test_in_a_long_query_roots_most_articles_share_are_not_searched(monkeypatch):
+    from index import ranking
+    monkeypatch.setattr(ranking, "ROOT_MAX_SHARE", 0.4)
+    monkeypatch.setattr(ranking, "LONG_QUERY_WORDS", 3)
+    lex = _Counts(10, {("body_root", "هجر"): 5, ("body_root", "سكن"): 4})
+    long = compile_query("تهجير سكان القلمون", lexicon=lex)
+    assert long.matches.root == {"سكن", "قلم"}  # 5 of 10 share هجر: more than 0.4
+    assert long.matches.exact == {"تهجير", "سكان", "القلمون"}  # the word itself still counts
+    assert "تهجير" in long.matches.stem
+    # a short query keeps every tier (تهجير finds المهجرين), and so does a query whose
+    # third word is a stop word, and the root mode, where the root is all there is
+    assert compile_query("تهجير القلمون", lexicon=lex).matches.root == {"هجر", "قلم"}
+    assert "هجر" in compile_query("تهجير في القلمون", lexicon=lex).matches.root
+    assert "هجر" in compile_query("تهجير سكان القلمون", mode="root", lexicon=lex).matches.root

@@ -26,7 +26,7 @@ from ..analysis.root import root as root_of
 from ..analysis.stem import light_stem
 from ..ranking import TEXT_FIELDS, field_name, views_for, weight
 from . import dates, ir
-from .parser import Group, Node, Phrase, Word, parse
+from .parser import Group, Node, Phrase, Word, parse, plain_words
 
 MAX_EXPANSIONS = 50
 MAX_WILDCARDS = 5  # wildcard words expanded per query; later ones are searched as words
@@ -83,8 +83,9 @@ class _Compiler:
         self.typed: list[str] = []
         self.messages: list[str] = []
         self.wildcards = 0
-        self._common: dict[str, bool] = {}
+        self._common: dict[tuple[str, str], bool] = {}
         self._articles: int | None = None
+        self.long = False  # a long query: roots most articles share are left out
 
     # -- nodes -------------------------------------------------------------
     def node(self, n: Node, negated: bool = False, soft: bool = False) -> ir.Query | None:
@@ -125,11 +126,14 @@ class _Compiler:
             if not negated:
                 self.words.append(t.normalized)
             factor = ranking.STOPWORD_WEIGHT if soft else 1.0
-            if factor <= 0 or soft and self.too_common(t.normalized):
+            if factor <= 0 or soft and self.too_common("exact", t.normalized, ranking.STOPWORD_MAX_SHARE):
                 continue
             should = []
             for view in self.views:
                 if is_stop(t) and view != "exact" and (soft or t.stop):
+                    continue
+                if (view == "root" and self.long and len(self.views) > 1
+                        and self.too_common("root", t.root, ranking.ROOT_MAX_SHARE)):
                     continue
                 term = {"exact": t.normalized, "stem": t.stem, "root": t.root}[view]
                 if not negated:
@@ -143,17 +147,17 @@ class _Compiler:
         # "وزارة-الخارجية" or "14.5" may give several tokens: all are required.
         return parts[0] if len(parts) == 1 else ir.BoolQ(must=tuple(parts))
 
-    def too_common(self, term: str) -> bool:
-        """True if more than :data:`~index.ranking.STOPWORD_MAX_SHARE` of the
-        articles have ``term`` in their body (asked of the lexicon once per term)."""
-        common = self._common.get(term)
+    def too_common(self, view: str, term: str, share: float) -> bool:
+        """True if more than ``share`` of the articles have ``term`` in their body's
+        ``view`` (asked of the lexicon once per term; never without a lexicon)."""
+        common = self._common.get((view, term))
         if common is None:
             if self.lexicon is None:
                 return False
             if self._articles is None:
                 self._articles = self.lexicon.count()
-            df = self.lexicon.doc_frequencies(field_name("body", "exact"), [term])[0]
-            common = self._common[term] = df > ranking.STOPWORD_MAX_SHARE * self._articles
+            df = self.lexicon.doc_frequencies(field_name("body", view), [term])[0]
+            common = self._common[view, term] = df > share * self._articles
         return common
 
     def phrase(self, p: Phrase, negated: bool) -> ir.Query | None:
@@ -268,6 +272,11 @@ def _only_stop(n: Node) -> bool:
     return bool(toks) and all(is_stop(t) for t in toks)
 
 
+def _content_words(node: Node | None) -> int:
+    """How many words of the query are not stop words (excluded ones left out)."""
+    return sum(not is_stop(t) for w in plain_words(node) for t in analyzer.analyze(w))
+
+
 def _filters(raw: dict[str, str], messages: list[str]) -> ir.Filters:
     values: dict = {"source": raw.get("source"), "category": raw.get("category")}
     for name in ("date", "since", "until"):
@@ -291,6 +300,7 @@ def compile_query(text: str, mode: str = "all", lexicon: Lexicon | None = None) 
     parsed = parse(text)
     c.messages.extend(parsed.messages)
     filters = _filters(parsed.filters, c.messages)
+    c.long = _content_words(parsed.node) >= ranking.LONG_QUERY_WORDS
     q = c.node(parsed.node) if parsed.node is not None else None
     if isinstance(q, ir.BoolQ) and not q.must and not q.should:
         q = None
