@@ -56,6 +56,11 @@ class Segment(NamedTuple):  # a tuple: snippets make many, and cheaply
     kind: str | None = None  # None, "exact", "stem" or "root"
 
 
+# Segment's own constructor is a Python function; tuple.__new__ builds the same
+# tuple without it (a query's snippets make about 150 segments).
+_new_tuple = tuple.__new__
+
+
 @dataclass
 class Snippet:
     fragments: list[list[Segment]]
@@ -173,11 +178,11 @@ def segments(text: str, spans: list[tuple[int, int, str]], start: int = 0, end: 
         if e <= start:
             continue
         if s > pos:
-            out.append(Segment(text[pos:s]))
-        out.append(Segment(text[s:e], kind))
+            out.append(_new_tuple(Segment, (text[pos:s], None)))
+        out.append(_new_tuple(Segment, (text[s:e], kind)))
         pos = e
     if pos < end:
-        out.append(Segment(text[pos:end]))
+        out.append(_new_tuple(Segment, (text[pos:end], None)))
     return out
 
 
