@@ -13,12 +13,11 @@ ENGINES: dict[str, type[Engine]] = {"whoosh": WhooshEngine, "tantivy": TantivyEn
 DEFAULT_ENGINE = "whoosh"
 
 # Above this many articles the Whoosh engine's p95 search time (top 10 with
-# snippets) nears 500 ms on a 2-core machine: 7.2 ms at 10,000 articles, 21 ms
-# at 72,716, and at 300,000 351 ms in one run and 497 ms in another an hour
-# later (bench/scale.py, 2026-12-01 16:54 and 17:40 UTC: this VM's speed
-# drifts by a third; its CPU time p95 was 264 and 362 ms).  Growing about
-# 1.5-2.1 ms per 1,000 articles, it passes 500 ms between about 300,000 and
-# 400,000 articles: above 250,000 the library advises moving to tantivy.
+# snippets) nears 500 ms on a 2-core machine: 5.7 ms at 10,000 articles, 21 ms
+# at 72,716 and 433 ms at 300,000 (bench/scale.py, 2026-12-01 21:15-22:01 UTC;
+# 351 and 497 ms in two runs of the afternoon with the code of then: this VM's
+# speed drifts by a third).  It passes 500 ms not far beyond 300,000 articles:
+# above 250,000 the library advises moving to tantivy.
 WHOOSH_MAX_COMFORTABLE = 250_000
 
 
