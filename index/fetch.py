@@ -41,8 +41,8 @@ class FetchSizer:
         return min(max(math.ceil(want * ratio), want) + SPARE, self.most)
 
     def record(self, want: int, needed: int) -> None:
-        """A page ending at hit ``want`` was full after ``needed`` hits (or, if it never
-        filled, needed all the hits there were)."""
+        """A page ending at hit ``want`` was full after ``needed`` hits (a page that
+        could not fill, the query having fewer hits, tells nothing and is not recorded)."""
         if want > 0:
             with self._lock:
                 self._needs.append(needed / want)
