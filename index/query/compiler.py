@@ -12,7 +12,9 @@ through a :class:`Lexicon` (the engine's term listing), to at most
 highlighter knows exactly which words matched.  The lexicon also says how
 many articles have a word: a stop word that more than
 :data:`~index.ranking.STOPWORD_MAX_SHARE` of them have is left out of a
-query with other words (without a lexicon every stop word is searched).
+query with other words, and in a long query a root that more than
+:data:`~index.ranking.ROOT_MAX_SHARE` share is not searched (without a
+lexicon every term is searched).
 """
 from __future__ import annotations
 
@@ -74,7 +76,7 @@ class Compiled:
 
 
 class _Compiler:
-    def __init__(self, mode: str, lexicon: Lexicon | None):
+    def __init__(self, mode: str, lexicon: Lexicon | None, node: Node | None):
         self.views = views_for(mode)
         self.mode = mode
         self.lexicon = lexicon
@@ -85,7 +87,18 @@ class _Compiler:
         self.wildcards = 0
         self._common: dict[tuple[str, str], bool] = {}
         self._articles: int | None = None
-        self.long = False  # a long query: roots most articles share are left out
+        self._tokens: dict[str, list] = {}
+        # a long query: roots most articles share are left out
+        self.long = sum(not is_stop(t) for w in plain_words(node)
+                        for t in self.analyze(w)) >= ranking.LONG_QUERY_WORDS
+
+    def analyze(self, text: str) -> list:
+        """The analyzer's tokens of ``text``, once per query (a word is looked at
+        for its stop words, its length and its terms)."""
+        toks = self._tokens.get(text)
+        if toks is None:
+            toks = self._tokens[text] = analyzer.analyze(text)
+        return toks
 
     # -- nodes -------------------------------------------------------------
     def node(self, n: Node, negated: bool = False, soft: bool = False) -> ir.Query | None:
@@ -101,8 +114,8 @@ class _Compiler:
 
     def group(self, g: Group, negated: bool) -> ir.Query | None:
         # Stop words count little when the group has other words to go on.
-        stop = [_only_stop(c) for c in g.should]
-        content = not all(stop) or any(not _only_stop(c) for c in g.must)
+        stop = [self.only_stop(c) for c in g.should]
+        content = not all(stop) or any(not self.only_stop(c) for c in g.must)
         must = [q for c in g.must if (q := self.node(c, negated)) is not None]
         should = [q for c, only_stop in zip(g.should, stop)
                   if (q := self.node(c, negated, soft=content and only_stop)) is not None]
@@ -117,7 +130,7 @@ class _Compiler:
         return ir.BoolQ(tuple(must), tuple(should), tuple(must_not))
 
     def word(self, w: Word, negated: bool, soft: bool = False) -> ir.Query | None:
-        toks = analyzer.analyze(w.text)
+        toks = self.analyze(w.text)
         if not negated:
             self.typed.append(w.text)
         fields = _fields(w.field)
@@ -146,6 +159,13 @@ class _Compiler:
             return None
         # "وزارة-الخارجية" or "14.5" may give several tokens: all are required.
         return parts[0] if len(parts) == 1 else ir.BoolQ(must=tuple(parts))
+
+    def only_stop(self, n: Node) -> bool:
+        """A plain word whose every token is a stop word."""
+        if not isinstance(n, Word) or n.kind != "word":
+            return False
+        toks = self.analyze(n.text)
+        return bool(toks) and all(is_stop(t) for t in toks)
 
     def too_common(self, view: str, term: str, share: float) -> bool:
         """True if more than ``share`` of the articles have ``term`` in their body's
@@ -242,7 +262,7 @@ class _Compiler:
         for w in words:
             if w.kind != "word" or w.field:
                 continue
-            stems.extend(t.stem for t in analyzer.analyze(w.text) if not is_stop(t))
+            stems.extend(t.stem for t in self.analyze(w.text) if not is_stop(t))
         out = []
         for a, b in zip(stems, stems[1:]):
             if a != b:
@@ -265,18 +285,6 @@ def is_stop(t) -> bool:
     return t.stop or t.normalized in ranking.QUESTION_WORDS
 
 
-def _only_stop(n: Node) -> bool:
-    if not isinstance(n, Word) or n.kind != "word":
-        return False
-    toks = analyzer.analyze(n.text)
-    return bool(toks) and all(is_stop(t) for t in toks)
-
-
-def _content_words(node: Node | None) -> int:
-    """How many words of the query are not stop words (excluded ones left out)."""
-    return sum(not is_stop(t) for w in plain_words(node) for t in analyzer.analyze(w))
-
-
 def _filters(raw: dict[str, str], messages: list[str]) -> ir.Filters:
     values: dict = {"source": raw.get("source"), "category": raw.get("category")}
     for name in ("date", "since", "until"):
@@ -296,11 +304,10 @@ def _filters(raw: dict[str, str], messages: list[str]) -> ir.Filters:
 
 def compile_query(text: str, mode: str = "all", lexicon: Lexicon | None = None) -> Compiled:
     """Parse and compile ``text``; never raises for any text (an unknown mode is a ValueError)."""
-    c = _Compiler(mode, lexicon)
     parsed = parse(text)
+    c = _Compiler(mode, lexicon, parsed.node)
     c.messages.extend(parsed.messages)
     filters = _filters(parsed.filters, c.messages)
-    c.long = _content_words(parsed.node) >= ranking.LONG_QUERY_WORDS
     q = c.node(parsed.node) if parsed.node is not None else None
     if isinstance(q, ir.BoolQ) and not q.must and not q.should:
         q = None
