@@ -40,6 +40,7 @@ import sqlite3
 import struct
 import threading
 import zlib
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
@@ -90,7 +91,8 @@ def term_hash(term: str) -> int:
 
 def term_hashes(terms: Iterable[str]) -> np.ndarray:
     """:func:`term_hash` of each term, as uint32 (the rule written out: one call a term
-    less, for the hundreds of terms of a did-you-mean)."""
+    less, for the words a writer numbers, a query's terms and the hundreds of
+    terms of a did-you-mean)."""
     crc = zlib.crc32
     return np.array([0 if t == GAP else crc(t.encode("utf-8")) for t in terms], dtype=np.uint32)
 
@@ -104,7 +106,8 @@ def encode(ids: list[int]) -> bytes:
     """Distinct word numbers as a row: a header (width, first number), then the gaps in order."""
     if not ids:
         return _HEADER.pack(_EMPTY, 0)
-    a = np.array(sorted(ids), dtype=np.int64)
+    a = np.fromiter(ids, dtype=np.int64, count=len(ids))  # (no type discovery, as np.array does)
+    a.sort()
     gaps = a[1:] - a[:-1]
     narrow = not len(gaps) or int(gaps.max()) < 1 << 16
     return (_HEADER.pack(_NARROW if narrow else _WIDE, int(a[0]))
@@ -138,7 +141,7 @@ def _offsets(body_length: int) -> type:
 
 
 def encode_spans(spans: list[tuple[int, int]], body_length: int) -> bytes:
-    return np.array(spans, dtype=_offsets(body_length)).tobytes()
+    return np.fromiter(chain.from_iterable(spans), dtype=_offsets(body_length), count=2 * len(spans)).tobytes()
 
 
 def decode_spans(row: bytes, body_length: int) -> list[tuple[int, int]]:
@@ -232,7 +235,7 @@ class ForwardIndex:
         # shares those bits by chance, is a candidate too; the judgement below
         # sorts them out.
         flagged = np.zeros(1 << 16, dtype=bool)
-        flagged[[term_hash(t) & 0xFFFF for view in _VIEWS for t in getattr(matches, view)]] = True
+        flagged[term_hashes(chain.from_iterable(getattr(matches, view) for view in _VIEWS)) & 0xFFFF] = True
         mine = np.take(hashes, ids, axis=0)  # (take gathers rows twice as fast as indexing)
         hit = flagged[mine[:, 0]] | flagged[mine[:, 1]] | flagged[mine[:, 2]]
         if not hit.any():
@@ -333,7 +336,7 @@ class ForwardWriter:
         # The last, partly filled block is rewritten with the words that follow.
         tail = self._count % BLOCK
         self._tail_surfaces: list[str] = list(surfaces[:tail]) if tail else []
-        self._tail_hashes: list[tuple[int, int, int]] = [tuple(x) for x in hashes[-1].tolist()] if tail else []
+        self._tail_hashes = hashes[-1][:tail] if tail else np.zeros((0, 3), dtype=np.uint32)
         self._new_words: list[Word] = []  # numbered since, in order
 
     def put_many(self, docs: list[tuple[Article, Iterable[Word], list[tuple[int, int]]]]) -> None:
@@ -345,15 +348,21 @@ class ForwardWriter:
             words = list(words)
             ids = list(map(get, map(_SURFACE, words)))
             if None in ids:  # words never seen: number them (hashed when written)
-                for k, n in enumerate(ids):
+                # Found by list.index (a scan in C): an article's words are
+                # mostly known, and they are not looked at one by one.
+                k = ids.index(None)
+                while True:
+                    w = words[k]
+                    n = known.get(w[3])  # a word may come twice in one article's list
                     if n is None:
-                        w = words[k]
-                        n = known.get(w[3])  # a word may come twice in one article's list
-                        if n is None:
-                            n = known[w[3]] = self._count
-                            self._count += 1
-                            self._new_words.append(w)
-                        ids[k] = n
+                        n = known[w[3]] = self._count
+                        self._count += 1
+                        self._new_words.append(w)
+                    ids[k] = n
+                    try:
+                        k = ids.index(None, k + 1)
+                    except ValueError:
+                        break
             rows.append((article.id, lengths(article), encode(ids),
                          encode_spans(fragments, len(article.body or ""))))
         self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?)", rows)
@@ -364,10 +373,12 @@ class ForwardWriter:
     def _write_words(self) -> None:
         """Write the words numbered since the last write (and the block they extend)."""
         surfaces = self._tail_surfaces + [w[3] for w in self._new_words]
-        hashes = self._tail_hashes + [(term_hash(e), term_hash(s), term_hash(r)) for e, s, r, _ in self._new_words]
+        new = self._new_words
+        hashes = np.concatenate([self._tail_hashes, np.stack(
+            [term_hashes(map(itemgetter(view), new)) for view in range(len(_VIEWS))], axis=1)])
         first = (self._count - len(surfaces)) // BLOCK
         self.db.executemany("INSERT OR REPLACE INTO word_blocks VALUES (?, ?, ?)", [
-            (first + i // BLOCK, np.array(hashes[i:i + BLOCK], dtype=np.uint32).tobytes(),
+            (first + i // BLOCK, hashes[i:i + BLOCK].tobytes(),
              "\n".join(surfaces[i:i + BLOCK])) for i in range(0, len(surfaces), BLOCK)])
         tail = self._count % BLOCK  # the last block stays pending: the next words extend it
         self._tail_surfaces = surfaces[len(surfaces) - tail:] if tail else []

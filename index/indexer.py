@@ -28,6 +28,8 @@ import json
 import multiprocessing
 import os
 import signal
+import sys
+import threading
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -284,6 +286,7 @@ def _follow(store_path: str, index_dir: str, engine_name: str, stop, abort, pare
     engine = open_engine(Path(index_dir), engine_name)
     load_words(state.dir)
     seq = 0 if state.stale else state.seq
+    saving = None
     try:
         with ForwardIndex(state.dir).writer() as fw, engine.writer(bulk=True) as w:
             while not abort.is_set():
@@ -305,8 +308,19 @@ def _follow(store_path: str, index_dir: str, engine_name: str, stop, abort, pare
                     break
                 else:
                     time.sleep(POLL)
+            # Leaving the block commits the engine, tantivy without holding the
+            # GIL: the word cache is written meanwhile (it is only a cache, so
+            # it is kept even if the commit fails).
+            saving = threading.Thread(target=save_words, args=(state.dir,), name="arshif-save-words")
+            saving.start()
         _record_indexed(state, seq)
-        save_words(state.dir)
     finally:
+        if saving is not None:
+            saving.join()
         engine.close()
         store.close()
+    # Done and committed: exit without tearing down the word caches (millions of
+    # objects, seconds that the ingest would wait for in finish()).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

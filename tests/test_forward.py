@@ -56,7 +56,7 @@ def test_words_that_pass_the_hash_filter_by_chance_are_not_marked(lib, tmp_path,
     # The filter compares 16 bits of each term's hash; whatever passes is
     # judged by the analyzer.  With every term hashed alike, every word of
     # every hit passes, and the snippets must still be those of the text.
-    monkeypatch.setattr(index.forward, "term_hash", lambda term: 7)
+    monkeypatch.setattr(index.forward, "term_hashes", lambda terms: np.full(len(list(terms)), 7, dtype=np.uint32))
     found = {h.article.id: h.article for q in QUERIES for h in lib.search(q, snippets=False, limit=20).hits}
     with ForwardIndex(tmp_path).writer() as w:
         w.put_many([(a, (d := index_doc(a)).words, d.fragments) for a in found.values()])
