@@ -24,6 +24,7 @@ mismatch and re-indexes every article (an in-place rebuild).
 """
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -33,6 +34,7 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -192,8 +194,31 @@ def _analyzed(store: Store, ids: list[str], workers: int,
             yield c, a, fut.result()
 
 
+@contextmanager
+def _no_automatic_gc():
+    """The cyclic garbage collector off while indexing, its young generation
+    collected once at the end.  Indexing makes millions of small containers
+    and no reference cycles (a full collection after 2,000 articles found
+    nothing to free), and the automatic collections kept traversing them
+    and the word caches (callgrind, the indexing process on 3,000 articles:
+    3.91 → 3.80 M instructions an article)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect(0)
+        if enabled:
+            gc.enable()
+
+
 def _apply(store: Store, w, fw: ForwardWriter, ids: list[str], workers: int, index_dir: Path | None,
            progress: Callable[[int], None] | None) -> None:
+    with _no_automatic_gc():
+        _apply_batches(store, w, fw, ids, workers, index_dir, progress)
+
+
+def _apply_batches(store, w, fw, ids, workers, index_dir, progress) -> None:
     for chunk, articles, docs in _analyzed(store, ids, workers, index_dir):
         by_id = {d.id: d for d in docs}
         for doc_id in chunk:
@@ -288,7 +313,7 @@ def _follow(store_path: str, index_dir: str, engine_name: str, stop, abort, pare
     seq = 0 if state.stale else state.seq
     saving = None
     try:
-        with ForwardIndex(state.dir).writer() as fw, engine.writer(bulk=True) as w:
+        with _no_automatic_gc(), ForwardIndex(state.dir).writer() as fw, engine.writer(bulk=True) as w:
             while not abort.is_set():
                 # Read before looking, so the last batch is never missed; an
                 # orphan (the ingest was killed) commits what the archive has.

@@ -181,3 +181,25 @@ def test_changes_to_documents_of_the_session_wait_for_its_commit_in_whoosh(tmp_p
     from index.query import Filters, ir
     assert [h for h, _ in e.search(ir.TermQ("body_exact", "احدث"), Filters()).hits] == ["a1"]
     assert e.search(ir.TermQ("body_exact", "جديد"), Filters()).total == 0
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_indexing_runs_without_automatic_collections_and_leaves_the_collector_as_it_was(
+        tmp_path, src, monkeypatch, enabled):
+    """Indexing makes no reference cycles, so the cyclic collector is off while it
+    runs (its collections cost 5% of the work); it is on again afterwards if it was."""
+    import gc
+    during = []
+    real = index.indexer.index_docs
+    monkeypatch.setattr(index.indexer, "index_docs", lambda arts: during.append(gc.isenabled()) or real(arts))
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with Arshif(tmp_path / "home") as a:
+            a.ingest([_corpus(src / "news.jsonl", 20)])
+            assert a.engine.count() == 20
+        after = gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert during and not any(during)
+    assert after is enabled
