@@ -8,9 +8,10 @@ each body shuffled), then for each engine, in a fresh process:
 * ingest + index through :class:`index.api.Arshif` (the archive included),
   in a fresh process: articles archived per second (wall and per CPU second,
   worker processes included; exact duplicates are archived, not indexed, so
-  ``archived`` counts more articles than ``docs``, the indexed ones), the engine's index size on disk (``index_mb``) and the forward
-  index's beside it (``forward_mb``, :mod:`index.forward`), and the peak
-  memory of the largest process (``ingest_rss_mb``);
+  ``archived`` counts more articles than ``docs``, the indexed ones), the
+  engine's index size on disk (``index_mb``) and the forward index's beside
+  it (``forward_mb``, :mod:`index.forward`), and the peak memory of the
+  largest process (``ingest_rss_mb``);
 * then, in another fresh process that only opens the archive and searches:
   the 2,996 news queries of ``bench/lucene/prep_shared_data.py`` (TREC-2002
   titles and descriptions, MIRACL questions), top 10 *with snippets*, with

@@ -215,22 +215,18 @@ def _no_automatic_gc():
 def _apply(store: Store, w, fw: ForwardWriter, ids: list[str], workers: int, index_dir: Path | None,
            progress: Callable[[int], None] | None) -> None:
     with _no_automatic_gc():
-        _apply_batches(store, w, fw, ids, workers, index_dir, progress)
-
-
-def _apply_batches(store, w, fw, ids, workers, index_dir, progress) -> None:
-    for chunk, articles, docs in _analyzed(store, ids, workers, index_dir):
-        by_id = {d.id: d for d in docs}
-        for doc_id in chunk:
-            d = by_id.get(doc_id)
-            if d is None:  # gone, or an exact duplicate (see _indexable)
-                w.delete(doc_id)
-                fw.delete(doc_id)
-            else:
-                w.upsert(d)
-        fw.put_many([(articles[d.id], d.words, d.fragments) for d in docs])
-        if progress:
-            progress(len(chunk))
+        for chunk, articles, docs in _analyzed(store, ids, workers, index_dir):
+            by_id = {d.id: d for d in docs}
+            for doc_id in chunk:
+                d = by_id.get(doc_id)
+                if d is None:  # gone, or an exact duplicate (see _indexable)
+                    w.delete(doc_id)
+                    fw.delete(doc_id)
+                else:
+                    w.upsert(d)
+            fw.put_many([(articles[d.id], d.words, d.fragments) for d in docs])
+            if progress:
+                progress(len(chunk))
 
 
 def sync(store: Store, engine: Engine, state: IndexState,
