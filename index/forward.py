@@ -336,7 +336,7 @@ class ForwardWriter:
         # The last, partly filled block is rewritten with the words that follow.
         tail = self._count % BLOCK
         self._tail_surfaces: list[str] = list(surfaces[:tail]) if tail else []
-        self._tail_hashes = hashes[-1][:tail] if tail else np.zeros((0, 3), dtype=np.uint32)
+        self._tail_hashes = hashes[-1] if tail else np.zeros((0, 3), dtype=np.uint32)  # (the last block holds the tail)
         self._new_words: list[Word] = []  # numbered since, in order
 
     def put_many(self, docs: list[tuple[Article, Iterable[Word], list[tuple[int, int]]]]) -> None:
@@ -347,22 +347,22 @@ class ForwardWriter:
         for article, words, fragments in docs:
             words = list(words)
             ids = list(map(get, map(_SURFACE, words)))
-            if None in ids:  # words never seen: number them (hashed when written)
-                # Found by list.index (a scan in C): an article's words are
-                # mostly known, and they are not looked at one by one.
-                k = ids.index(None)
-                while True:
-                    w = words[k]
-                    n = known.get(w[3])  # a word may come twice in one article's list
-                    if n is None:
-                        n = known[w[3]] = self._count
-                        self._count += 1
-                        self._new_words.append(w)
-                    ids[k] = n
-                    try:
-                        k = ids.index(None, k + 1)
-                    except ValueError:
-                        break
+            # Words never seen get numbers (and are hashed when written), found
+            # by list.index (a scan in C): an article's words are mostly known,
+            # and they are not looked at one by one.
+            k = -1
+            while True:
+                try:
+                    k = ids.index(None, k + 1)
+                except ValueError:
+                    break
+                w = words[k]
+                n = known.get(w[3])  # a word may come twice in one article's list
+                if n is None:
+                    n = known[w[3]] = self._count
+                    self._count += 1
+                    self._new_words.append(w)
+                ids[k] = n
             rows.append((article.id, lengths(article), encode(ids),
                          encode_spans(fragments, len(article.body or ""))))
         self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?)", rows)
