@@ -469,7 +469,7 @@ class Arshif:
             body = snippet(a.body, matches)
             title = Snippet([segments(a.title, marks(a.title, matches))])
         else:
-            body = snippet(a.body, matches, found=held.found, fragments=held.fragments, places=held.places)
+            body = snippet(a.body, matches, found=held.found, fragments=held.fragments)
             title = Snippet([segments(a.title, locate(a.title, held.found))])
         matched = list(dict.fromkeys(title.matched + body.matched))
         return Hit(a, score, body, title, matched)

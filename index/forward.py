@@ -15,10 +15,7 @@ when the article is indexed, and keeps, beside the engine's index (in
 * the *articles*: per article, the numbers of its distinct words (title and
   body), where its body's fragments start and end (the sentences, long ones
   cut at their clauses, that a snippet scores: so a snippet need not cut
-  them), the *places* of its words (for each distinct word, the fragment of
-  each of its occurrences in the body: so a snippet is scored without
-  searching the body for its words, and only the fragments it shows are
-  searched), and the lengths of the title and body they were read from.
+  them), and the lengths of the title and body they were read from.
 
 At search time (:meth:`ForwardIndex.matched`) the word numbers of all the
 hits are read in one query and their term hashes compared with the query's
@@ -26,9 +23,8 @@ in NumPy (their low 16 bits, through a table of 65,536 flags: a couple of
 gathers; about one word in a query's ten hits passes by chance); only the
 few words that pass are then judged for real with the analyzer (a hash can
 collide; the judgement cannot).  The
-highlighter then scores the fragments from the places of those words and
-only has to locate them in the fragments it shows
-(:func:`index.highlight.snippet`).
+highlighter then only has to locate those words in the text
+(:func:`index.highlight.locate`).
 
 A word's number and hashes never change (the file is per analysis
 version and :data:`FORMAT`), so the words only grow; a rebuilt index rewrites every article's
@@ -41,6 +37,7 @@ the engine (:mod:`index.indexer`), and serves every engine.
 from __future__ import annotations
 
 import sqlite3
+import struct
 import threading
 import zlib
 from itertools import chain
@@ -56,18 +53,18 @@ from archive.store import MMAP_BYTES
 from .analysis import ANALYSIS_VERSION, analyzer
 from .highlight import word_kind
 from .query import MatchSet
-from .forward_rows import RowBatch, decode_many, decode_places, decode_spans
-from .views import GAP, IndexDoc
+from .views import GAP
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS word_blocks (block INTEGER PRIMARY KEY, hashes BLOB NOT NULL,
                                         surfaces TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, lengths INTEGER NOT NULL,
-                                     words BLOB NOT NULL, fragments BLOB NOT NULL,
-                                     places BLOB NOT NULL);
+                                     words BLOB NOT NULL, fragments BLOB NOT NULL);
 """
 BLOCK = 4096  # words per row of word_blocks
 _VIEWS = ("exact", "stem", "root")
+_NARROW, _WIDE, _EMPTY = 0, 1, 2  # article rows: word-number gaps as uint16 or uint32; no words
+_HEADER = struct.Struct("<II")  # width, first word number
 _WORD_BYTES = len(_VIEWS) * np.dtype(np.uint32).itemsize  # a word's hashes in word_blocks
 _FILTERED_VIEWS = ("exact", "stem")  # the views term_filter answers for
 _SURFACE = itemgetter(3)
@@ -80,7 +77,7 @@ Word = tuple[str, str, str, str]
 
 #: The layout of the forward index's file: an index built with another is
 #: rebuilt (see :class:`index.indexer.IndexState`).
-FORMAT = 4
+FORMAT = 3
 
 
 def file_name() -> str:
@@ -105,14 +102,59 @@ def lengths(article: Article) -> int:
     return (len(article.title or "") << 32) | len(article.body or "")
 
 
+def encode(ids: list[int]) -> bytes:
+    """Distinct word numbers as a row: a header (width, first number), then the gaps in order."""
+    if not ids:
+        return _HEADER.pack(_EMPTY, 0)
+    a = np.fromiter(ids, dtype=np.int64, count=len(ids))  # (no type discovery, as np.array does)
+    a.sort()
+    gaps = a[1:] - a[:-1]
+    narrow = not len(gaps) or int(gaps.max()) < 1 << 16
+    return (_HEADER.pack(_NARROW if narrow else _WIDE, int(a[0]))
+            + gaps.astype(np.uint16 if narrow else np.uint32).tobytes())
+
+
+def decode_many(rows: list[bytes]) -> tuple[np.ndarray, list[int]]:
+    """The word numbers of several rows, end to end, and how many each row has."""
+    parts, counts = [], []
+    for row in rows:
+        kind, first = _HEADER.unpack_from(row)
+        if kind == _EMPTY:
+            counts.append(0)
+            continue
+        gaps = np.frombuffer(row, dtype=np.uint16 if kind == _NARROW else np.uint32, offset=8)
+        parts.append(np.array((first,), dtype=np.uint32))
+        parts.append(gaps)
+        counts.append(len(gaps) + 1)
+    if not parts:
+        return np.zeros(0, dtype=np.int64), counts
+    total = np.cumsum(np.concatenate(parts), dtype=np.int64)
+    # each row's gaps run on from the row before: take away what that row reached
+    starts = np.cumsum(counts) - counts
+    reached = np.where(starts > 0, total[np.maximum(starts - 1, 0)], 0)
+    return total - np.repeat(reached, counts), counts
+
+
+def _offsets(body_length: int) -> type:
+    """The narrowest type for character offsets into a body this long."""
+    return np.uint16 if body_length < 1 << 16 else np.uint32
+
+
+def encode_spans(spans: list[tuple[int, int]], body_length: int) -> bytes:
+    return np.fromiter(chain.from_iterable(spans), dtype=_offsets(body_length), count=2 * len(spans)).tobytes()
+
+
+def decode_spans(row: bytes, body_length: int) -> list[tuple[int, int]]:
+    offsets = iter(np.frombuffer(row, dtype=_offsets(body_length)).tolist())
+    return list(zip(offsets, offsets))  # (start, end) pairs
+
+
 class Held(NamedTuple):
     """What the forward index holds of a hit: its words that match the query
-    (``{surface: kind}``), its body's fragments, and the places of those words
-    (``{surface: [fragment of each occurrence in the body]}``)."""
+    (``{surface: kind}``) and its body's fragments."""
 
     found: dict[str, str]
     fragments: list[tuple[int, int]]
-    places: dict[str, list[int]]
 
 
 def _read_blocks(db: sqlite3.Connection, start: int):
@@ -165,24 +207,24 @@ class ForwardIndex:
     def matched(self, articles: list[Article], matches: MatchSet) -> dict[str, Held]:
         """For each of ``articles`` that the forward index holds as it is now:
         its words that match ``matches``, ``{surface: kind}`` (kind ``exact``,
-        ``stem`` or ``root``, as :func:`index.highlight.match_kind`), its
-        fragments and the places of those words.  An article left out must be
-        judged from its text."""
+        ``stem`` or ``root``, as :func:`index.highlight.match_kind`), and its
+        fragments.  An article left out must be judged from its text."""
         wanted = {a.id: a for a in articles}
         db = self._db() if wanted else None
         if db is None:
             return {}
         try:
-            rows = db.execute(f"SELECT id, lengths, words, fragments, places FROM articles WHERE id IN "
+            rows = db.execute(f"SELECT id, lengths, words, fragments FROM articles WHERE id IN "
                               f"({','.join('?' * len(wanted))})", list(wanted)).fetchall()
         except sqlite3.Error:
             return {}
         rows = [r for r in rows if r[1] == lengths(wanted[r[0]])]
-        out: dict[str, Held] = {i: Held({}, decode_spans(spans, len(wanted[i].body or "")), {})
-                                for i, _, _, spans, _ in rows}
-        if not rows or not matches:
+        held = [(i, w) for i, _, w, _ in rows]
+        out: dict[str, Held] = {i: Held({}, decode_spans(spans, len(wanted[i].body or "")))
+                                for i, _, _, spans in rows}
+        if not held or not matches:
             return out
-        ids, counts = decode_many([r[2] for r in rows])
+        ids, counts = decode_many([w for _, w in held])
         if not len(ids):
             return out
         hashes = self._hashes_upto(db, int(ids.max()))
@@ -195,25 +237,19 @@ class ForwardIndex:
         flagged = np.zeros(1 << 16, dtype=bool)
         flagged[term_hashes(chain.from_iterable(getattr(matches, view) for view in _VIEWS)) & 0xFFFF] = True
         mine = np.take(hashes, ids, axis=0)  # (take gathers rows twice as fast as indexing)
-        hit = np.flatnonzero(flagged[mine[:, 0]] | flagged[mine[:, 1]] | flagged[mine[:, 2]])
-        if not len(hit):
+        hit = flagged[mine[:, 0]] | flagged[mine[:, 1]] | flagged[mine[:, 2]]
+        if not hit.any():
             return out
-        # Where each candidate's occurrences are among the page's places.
-        occurrences, fragments = decode_places([r[4] for r in rows], counts)
-        ends = np.cumsum(occurrences, dtype=np.int64)
-        owner = np.repeat(np.arange(len(rows)), counts)[hit].tolist()
-        where = fragments.tolist()
+        owner = np.repeat(np.arange(len(held)), counts)[hit].tolist()
         kinds: dict[int, tuple[str, str | None]] = {}
         surfaces = self._surfaces
-        for word, row, end, n in zip(ids[hit].tolist(), owner, ends[hit].tolist(), occurrences[hit].tolist()):
+        for word, row in zip(ids[hit].tolist(), owner):
             judged = kinds.get(word)
             if judged is None:
                 surface = surfaces[word // BLOCK][word % BLOCK]
                 judged = kinds[word] = (surface, word_kind((surface, *analyzer.word(surface)), matches))
             if judged[1] is not None:
-                held = out[rows[row][0]]
-                held.found[judged[0]] = judged[1]
-                held.places[judged[0]] = where[end - n:end]
+                out[held[row][0]].found[judged[0]] = judged[1]
         return out
 
     def _hashes_upto(self, db: sqlite3.Connection, upto: int) -> np.ndarray | None:
@@ -303,13 +339,13 @@ class ForwardWriter:
         self._tail_hashes = hashes[-1] if tail else np.zeros((0, 3), dtype=np.uint32)  # (the last block holds the tail)
         self._new_words: list[Word] = []  # numbered since, in order
 
-    def put_many(self, docs: list[tuple[Article, IndexDoc]]) -> None:
-        """Record each article's distinct words, fragments and places (replacing what it had)."""
+    def put_many(self, docs: list[tuple[Article, Iterable[Word], list[tuple[int, int]]]]) -> None:
+        """Record each article's distinct words and fragments (replacing what it had)."""
         known = self._ids
         get = known.get
-        batch = RowBatch()
-        for article, doc in docs:
-            words = list(doc.words)
+        rows = []
+        for article, words, fragments in docs:
+            words = list(words)
             ids = list(map(get, map(_SURFACE, words)))
             # Words never seen get numbers (and are hashed when written), found
             # by list.index (a scan in C): an article's words are mostly known,
@@ -327,10 +363,9 @@ class ForwardWriter:
                     self._count += 1
                     self._new_words.append(w)
                 ids[k] = n
-            batch.add(ids, map(known.__getitem__, map(_SURFACE, doc.body_terms)), doc.fragment_sizes, doc.fragments,
-                      len(article.body or ""))
-        self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)", [
-            (article.id, lengths(article), *row) for (article, _), row in zip(docs, batch.encode())])
+            rows.append((article.id, lengths(article), encode(ids),
+                         encode_spans(fragments, len(article.body or ""))))
+        self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?)", rows)
 
     def delete(self, article_id: str) -> None:
         self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))

@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from itertools import islice
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -48,6 +47,7 @@ SENTENCE = re.compile(r"(?:[^\n.!?؟؛…]+|[.!?؟؛…](?=[^\s.!?؟؛…]))+(?:
 CLAUSE = re.compile(r"[^،,:;]+[،,:;]*")
 MAX_FRAGMENT = 220
 _end = itemgetter(1)
+_AFTER_ALL = float("inf")  # sorts after every end offset
 ELLIPSIS = " … "
 
 
@@ -135,22 +135,21 @@ def marks(text: str, matches: MatchSet) -> list[tuple[int, int, str]]:
     return locate(text, found)
 
 
-def locate(text: str, found: dict[str, str], start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
-    """Every occurrence in ``text[start:end]`` of the words ``found`` (``{surface: kind}``)
-    as a whole word of ``text``, ``(start, end, kind)`` in text order: the marks, once the
+def locate(text: str, found: dict[str, str]) -> list[tuple[int, int, str]]:
+    """Every occurrence in ``text`` of the words ``found`` (``{surface: kind}``)
+    as a whole word, ``(start, end, kind)`` in text order: the marks, once the
     matching words are known (from :func:`marks`'s judgement, or the
     forward index's, :mod:`index.forward`)."""
     out = []
     append, find, joiners, length = out.append, text.find, _JOINERS, len(text)
-    stop = length if end is None else end
     for surface, kind in found.items():
-        n, i = len(surface), find(surface, start, stop)
+        n, i = len(surface), find(surface)
         while i >= 0:
             e = i + n
             if ((i == 0 or not (text[i - 1].isalnum() or text[i - 1] in joiners))
                     and (e == length or not (text[e].isalnum() or text[e] in joiners))):
                 append((i, e, kind))
-            i = find(surface, e, stop)
+            i = find(surface, e)
     out.sort()
     return out
 
@@ -199,6 +198,19 @@ def fragment_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of every fragment of ``text``, in order: what a snippet
     scores (kept by the forward index, so that a snippet need not cut them)."""
     return list(_all_fragments(text))
+
+
+def _holding(fragments: list[tuple[int, int]], starts: list[int]):
+    """The fragments among ``fragments`` (sorted, apart) that hold one of the
+    sorted positions ``starts``: what cutting the sentences with a match gives."""
+    end = -1
+    for p in starts:
+        if p < end:  # in the fragment found last
+            continue
+        i = bisect_right(fragments, (p, _AFTER_ALL)) - 1  # the last fragment starting at or before p
+        if i >= 0 and p < fragments[i][1]:
+            end = fragments[i][1]
+            yield fragments[i]
 
 
 def _all_fragments(text: str):
@@ -273,39 +285,34 @@ def _window(text: str, s: int, e: int, spans) -> tuple[int, int]:
     return lo, hi
 
 
-def _opening(text: str, fragments: list[tuple[int, int]] | None = None) -> Snippet:
-    """The first fragment, unmarked (an article without a match); ``fragments``:
-    the text's, when known."""
-    if fragments is None:
-        fragments = list(islice(_all_fragments(text), 1))
-    if not fragments:
+def _opening(text: str) -> Snippet:
+    """The first fragment, unmarked (an article without a match)."""
+    first = next(_all_fragments(text), None)
+    if first is None:
         return Snippet([])
-    s, e = _window(text, *fragments[0], [])
+    s, e = _window(text, *first, [])
     return Snippet([segments(text, [], s, e)])
 
 
-def snippet(text: str, matches: MatchSet, max_fragments: int = 2, *,
-            found: dict[str, str] | None = None, fragments: list[tuple[int, int]] | None = None,
-            places: dict[str, list[int]] | None = None) -> Snippet:
-    """The best ``max_fragments`` passages of ``text`` for ``matches``.
-
-    From the forward index (:mod:`index.forward`) come, when known, the
-    matching words ``found`` (``{surface: kind}``), the text's
-    :func:`fragment_spans` and the ``places`` of those words (the fragment of
-    each occurrence): the fragments are then scored from the places, and the
-    text is searched only in the fragments shown.  Without them the text is
-    judged (:func:`marks`) and cut where it has a match."""
-    if found is not None:
-        return _from_places(text, found, fragments, places, max_fragments)
-    spans = marks(text, matches)
+def snippet(text: str, matches: MatchSet, max_fragments: int = 2,
+            found: dict[str, str] | None = None,
+            fragments: list[tuple[int, int]] | None = None) -> Snippet:
+    """The best ``max_fragments`` passages of ``text`` for ``matches``; ``found``,
+    when known, gives the matching words (see :func:`locate`) and ``fragments``
+    the text's :func:`fragment_spans`."""
+    spans = marks(text, matches) if found is None else locate(text, found)
     if not spans:
         return _opening(text)
     # Score only the fragments that hold a match: sentences without one are
     # skipped unsplit, and the walk stops after the last match.
     scored = []
     starts = [a for a, _, _ in spans]
+    if fragments is None:
+        holding = (f for ms, me in _sentences_with(text, starts) for f in _fragments(text, ms, me))
+    else:
+        holding = _holding(fragments, starts)
     j = 0
-    for s, e in (f for ms, me in _sentences_with(text, starts) for f in _fragments(text, ms, me)):
+    for s, e in holding:
         j = bisect_left(starts, s, j)
         k = bisect_left(starts, e, j)
         if k == j + 1:  # one match: the common case
@@ -327,38 +334,6 @@ def snippet(text: str, matches: MatchSet, max_fragments: int = 2, *,
     best = sorted(sorted(scored, key=lambda x: -x[0])[:max_fragments], key=lambda x: x[1])
     frags = []
     for _, s, e in best:
-        lo, hi = _window(text, s, e, spans)
-        frags.append(segments(text, spans, lo, hi))
-    return Snippet(frags)
-
-
-def _from_places(text: str, found: dict[str, str], fragments: list[tuple[int, int]],
-                 places: dict[str, list[int]], max_fragments: int) -> Snippet:
-    """:func:`snippet` from the forward index: the same fragments, scored alike
-    (distinct and stronger matches first, then more of them; ties to the
-    earlier fragment), and the same marks."""
-    inside: dict[int, list[str]] = {}  # fragment → its matched words, an entry an occurrence
-    for surface, where in places.items():
-        for f in where:
-            words = inside.get(f)
-            if words is None:
-                inside[f] = [surface]
-            else:
-                words.append(surface)
-    if not inside:
-        return _opening(text, fragments)
-    scored = []
-    for f, words in inside.items():
-        if len(words) == 1:  # one match: the common case
-            score = KIND_WEIGHT[found[words[0]]] + 0.1
-        else:
-            score = sum(KIND_WEIGHT[found[w]] for w in set(words)) + 0.1 * len(words)
-        scored.append((-score, f, words))
-    scored.sort()  # (by score, then text order: fragments are numbered in order)
-    frags = []
-    for _, f, words in sorted(scored[:max_fragments], key=itemgetter(1)):
-        s, e = fragments[f]
-        spans = locate(text, {w: found[w] for w in words}, s, e)
         lo, hi = _window(text, s, e, spans)
         frags.append(segments(text, spans, lo, hi))
     return Snippet(frags)

@@ -224,7 +224,7 @@ def _apply(store: Store, w, fw: ForwardWriter, ids: list[str], workers: int, ind
                     fw.delete(doc_id)
                 else:
                     w.upsert(d)
-            fw.put_many([(articles[d.id], d) for d in docs])
+            fw.put_many([(articles[d.id], d.words, d.fragments) for d in docs])
             if progress:
                 progress(len(chunk))
 

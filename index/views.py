@@ -43,12 +43,6 @@ class IndexDoc:
     words: set[tuple[str, str, str, str]] = field(default_factory=set)
     #: The body's fragments, ``(start, end)`` (:func:`index.highlight.fragment_spans`).
     fragments: list[tuple[int, int]] = field(default_factory=list)
-    #: The body's terms, ``(exact, stem, root, surface)`` by position (those of
-    #: its views), and how many of them each fragment holds: where each word
-    #: is, to the fragment (the forward index's places: a snippet is scored
-    #: without the text).
-    body_terms: list[tuple[str, str, str, str]] = field(default_factory=list)
-    fragment_sizes: list[int] = field(default_factory=list)
 
     def length(self, name: str) -> int:
         """How many terms a view has (its field length for BM25: gaps do not count)."""
@@ -95,72 +89,18 @@ _piece_terms = _PieceTerms()
 _exact, _stem, _root = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
-def _terms(text: str) -> list[tuple]:
-    return list(chain.from_iterable(map(_piece_terms.__getitem__, text.split())))
-
-
-
-
-def _body_terms(body: str, fragments: list[tuple[int, int]]) -> tuple[list[tuple], list[int]]:
-    """The body's terms in order, and how many of them each fragment holds.
-
-    A fragment starts and ends beside a space, a line break or a punctuation
-    mark, never inside a word, and the text between fragments holds no word.
-    So the whitespace-separated pieces of the body are counted fragment by
-    fragment (most often by counting its spaces), and their terms added up.  When a piece runs over a fragment's edge (a long
-    sentence cut at a comma with no space after it, or an end mark after
-    one), the fragments are read one by one instead: the same terms."""
-    pieces = body.split()
-    per_piece = list(map(_piece_terms.__getitem__, pieces))
-    counts = _pieces_in(body, fragments, len(pieces))
-    if counts is None:
-        terms, sizes = [], []
-        for s, e in fragments:
-            t = _terms(body[s:e])
-            terms += t
-            sizes.append(len(t))
-        return terms, sizes
-    lengths = list(map(len, per_piece))
-    sizes, at = [], 0
-    for n in counts:
-        sizes.append(sum(lengths[at:at + n]))
-        at += n
-    return list(chain.from_iterable(per_piece)), sizes
-
-
-def _pieces_in(body: str, fragments: list[tuple[int, int]], pieces: int) -> list[int] | None:
-    """How many whitespace-separated pieces of ``body`` each fragment holds, or
-    None unless every piece lies whole in one fragment (a space or the end on
-    both sides of each fragment, and as many pieces in them as in the body)."""
-    counts = []
-    end = len(body)
-    for s, e in fragments:
-        if (s > 0 and not body[s - 1].isspace()) or (e < end and not body[e].isspace()):
-            return None  # a piece runs on over the edge
-        text = body[s:e]
-        # A fragment has no space at either end; its only whitespace is single
-        # spaces when it is printable (" " is the one printable whitespace)
-        # and has no two in a row: its pieces are then counted without cutting it.
-        counts.append(text.count(" ") + 1 if text.isprintable() and "  " not in text else len(text.split()))
-    return counts if sum(counts) == pieces else None
-
-
 def index_doc(article: Article) -> IndexDoc:
     doc = IndexDoc(article.id, source=article.source, category=article.category,
                    day=day_number(article.date))
-    body = article.body or ""
-    doc.fragments = fragment_spans(body)
+    lookup = _piece_terms.__getitem__
     for f in TEXT_FIELDS:
-        if f == "body":
-            terms, doc.fragment_sizes = _body_terms(body, doc.fragments)
-            doc.body_terms = terms
-        else:
-            terms = _terms(getattr(article, f) or "")
+        terms = list(chain.from_iterable(map(lookup, (getattr(article, f) or "").split())))
         exact, stem, root = _VIEW_NAMES[f]
         doc.views[exact] = list(map(_exact, terms))
         doc.views[stem] = list(map(_stem, terms))
         doc.views[root] = list(map(_root, terms))
         doc.words.update(terms)
+    doc.fragments = fragment_spans(article.body or "")
     return doc
 
 

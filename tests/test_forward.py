@@ -1,8 +1,6 @@
 """The forward index: snippets from the words stored at indexing equal snippets from the text."""
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -10,9 +8,7 @@ from hypothesis import given, settings, strategies as st
 import index.forward
 from archive.records import Article
 from index.api import Arshif
-from index.analysis import analyzer
-from index.analysis.tokenize import WORD
-from index.forward import BLOCK, ForwardIndex, Held
+from index.forward import BLOCK, ForwardIndex, Held, decode_many, decode_spans, encode, encode_spans
 from index.highlight import fragment_spans, snippet
 from index.query import compile_query
 from index.views import index_doc
@@ -63,7 +59,7 @@ def test_words_that_pass_the_hash_filter_by_chance_are_not_marked(lib, tmp_path,
     monkeypatch.setattr(index.forward, "term_hashes", lambda terms: np.full(len(list(terms)), 7, dtype=np.uint32))
     found = {h.article.id: h.article for q in QUERIES for h in lib.search(q, snippets=False, limit=20).hits}
     with ForwardIndex(tmp_path).writer() as w:
-        w.put_many([(a, index_doc(a)) for a in found.values()])
+        w.put_many([(a, (d := index_doc(a)).words, d.fragments) for a in found.values()])
     forward = ForwardIndex(tmp_path)
     for q in QUERIES:
         c = compile_query(q, "all", lexicon=lib.engine)
@@ -74,6 +70,12 @@ def test_words_that_pass_the_hash_filter_by_chance_are_not_marked(lib, tmp_path,
             slow = Arshif._hit(a, 1.0, c.matches, True, None)
             assert (fast.snippet.html(), fast.title.html(), fast.matched) == \
                    (slow.snippet.html(), slow.title.html(), slow.matched), q
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 3_000_000), max_size=300))
+def test_word_numbers_round_trip(ids):
+    assert decode_many([encode(ids)])[0].tolist() == sorted(ids)
 
 
 def test_words_grow_across_writers_and_readers_see_them(tmp_path, src):
@@ -102,7 +104,7 @@ def test_many_blocks(tmp_path, monkeypatch):
                 for i in range(6)]
     for batch in (articles[:2], articles[2:3], articles[3:]):
         with fwd.writer() as w:
-            w.put_many([(a, index_doc(a)) for a in batch])
+            w.put_many([(a, index_doc(a).words, index_doc(a).fragments) for a in batch])
     for a in articles:
         m = compile_query(a.body, "exact").matches
         assert fwd.matched([a], m)[a.id].found == {w: "exact" for w in a.body.split()}
@@ -114,9 +116,9 @@ def test_a_changed_text_is_judged_from_the_text(tmp_path):
     fwd = ForwardIndex(tmp_path)
     old = Article(id="x", title="", body="تهجير قديم")
     with fwd.writer() as w:
-        w.put_many([(old, index_doc(old))])
+        w.put_many([(old, index_doc(old).words, index_doc(old).fragments)])
     m = compile_query("تهجير", "all").matches
-    assert fwd.matched([old], m) == {"x": Held({"تهجير": "exact"}, [(0, 10)], {"تهجير": [0]})}
+    assert fwd.matched([old], m) == {"x": Held({"تهجير": "exact"}, [(0, 10)])}
     assert fwd.matched([Article(id="x", title="", body="تهجير جديد جدا")], m) == {}
     assert fwd.matched([Article(id="y", title="", body="تهجير")], m) == {}
 
@@ -146,6 +148,24 @@ def test_reindex_and_migrate_keep_the_forward_index(tmp_path, src):
         assert all("تهجير" in h.matched for h in lib.search("تهجير").hits)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 200_000), max_size=40), max_size=8))
+def test_rows_decode_together_as_apart(rows):
+    ids, counts = decode_many([encode(r) for r in rows])
+    assert counts == [len(r) for r in rows]
+    assert ids.tolist() == [x for r in rows for x in sorted(r)]
+
+
+@pytest.mark.parametrize("ids", [[], [5], [0, 70_000, 70_001], list(range(0, 300_000, 1000))])
+def test_encode_picks_the_narrowest_gaps(ids):
+    row = encode(ids)
+    assert decode_many([row])[0].tolist() == sorted(ids)
+    assert len(row) == 8 + 2 * max(len(ids) - 1, 0) if all(b - a < 65536 for a, b in zip(ids, ids[1:])) \
+        else len(row) == 8 + 4 * (len(ids) - 1)
+    assert np.frombuffer(row, dtype=np.uint32, count=2)[1] == (min(ids) if ids else 0)
+    assert len(row) >= 8
+
+
 def test_stats_count_the_forward_index(lib):
     s = lib.stats()
     assert lib.forward.size_bytes() > 0
@@ -154,55 +174,17 @@ def test_stats_count_the_forward_index(lib):
 
 # Characters in any order, and words with few sentence ends, whose
 # sentences outgrow a fragment (220 characters) and are cut at their clauses.
-TEXTS = st.text(alphabet=st.sampled_from(list("تهجير مخيم.!؟؛…،,:\n 14 \t\xa0\u200c")), max_size=300) | st.lists(
-    st.sampled_from(["تهجير", "مخيم", "14", "كلمة", "اخرى", "طويلة", "، ", ", ", ": ", "; ", ". ", "\n", "؟ ",
-                     "للتهجير", "المهجرين", "هجرة", "كلمات", "تهجير،مخيم"]
+TEXTS = st.text(alphabet=st.sampled_from(list("تهجير مخيم.!؟؛…،,:\n 14 ")), max_size=300) | st.lists(
+    st.sampled_from(["تهجير", "مخيم", "14", "كلمة", "اخرى", "طويلة", "، ", ", ", ": ", "; ", ". ", "\n", "؟ "]
                     + ["كلمة"] * 10), max_size=200).map(" ".join)
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=TEXTS)
-def test_snippets_from_stored_places_equal_snippets_from_the_text(text, tmp_path_factory):
-    """Scored from the stored fragments and places of the words, a snippet is
-    the one cut and judged from the text: same fragments, same marks."""
-    fwd = ForwardIndex(tmp_path_factory.mktemp("fwd"))
-    a = Article(id="x", title="", body=text)
-    with fwd.writer() as w:
-        w.put_many([(a, index_doc(a))])
-    for q in ("تهجير مخيم 14", "كلمة", "تهجير"):
-        m = compile_query(q, "all").matches
-        held = fwd.matched([a], m)["x"]
-        assert held.fragments == fragment_spans(text)
-        assert snippet(text, m, found=held.found, fragments=held.fragments, places=held.places) == snippet(text, m)
-    fwd.close()
-
-
-def test_the_one_printable_whitespace_is_the_space():
-    """A fragment's pieces are counted by its spaces when it is printable."""
-    assert [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c.isprintable()] == [" "]
-
-
-def test_a_piece_over_a_fragments_edge_reads_the_fragments_one_by_one():
-    body = "،".join(["كلمة تهجير ثم كلمات اخرى كثيرة"] * 12) + "."  # a long sentence, no space after its commas
-    doc = index_doc(Article(id="x", title="", body=body))
-    assert len(doc.fragments) > 1 and not body[doc.fragments[0][1]].isspace()  # cut inside "كثيرة،كلمة"
-    assert doc.fragment_sizes == [len(WORD.findall(body[s:e])) for s, e in doc.fragments]
-    assert [t[3] for t in doc.body_terms] == WORD.findall(body)
-
-
-@settings(max_examples=300, deadline=None)
-@given(TEXTS | st.text(max_size=300))
-def test_a_body_read_by_fragments_has_the_terms_of_the_whole_body(text):
-    """The views are read fragment by fragment (for the places): the same terms
-    in the same positions as the whole body's, in any text, and each
-    fragment's words are the words of its text."""
-    doc = index_doc(Article(id="x", title="", body=text))
-    words = [w for w in WORD.findall(text) if analyzer.word(w)[0]]
-    assert [t[0] for t in doc.body_terms] == doc.views["body_exact"]
-    assert doc.views["body_exact"] == [analyzer.word(w)[0] for w in words]
-    assert [t[3] for t in doc.body_terms] == words
-    assert doc.fragment_sizes == [sum(1 for w in WORD.findall(text[s:e]) if analyzer.word(w)[0])
-                                  for s, e in doc.fragments]
+@given(TEXTS)
+def test_snippets_from_stored_fragments_equal_snippets_that_cut_them(text):
+    m = compile_query("تهجير مخيم 14", "all").matches
+    spans = decode_spans(encode_spans(fragment_spans(text), len(text)), len(text))
+    assert snippet(text, m, fragments=spans) == snippet(text, m)
 
 
 def test_stored_fragments_are_the_sentences_cut_at_their_clauses():
@@ -212,6 +194,13 @@ def test_stored_fragments_are_the_sentences_cut_at_their_clauses():
     assert [text[s:e] for s, e in frags][-1] == "اخيرة؟"
     assert len(frags) > 3 and all(e - s <= 220 for s, e in frags)
     assert all(text[s:e] == text[s:e].strip() for s, e in frags)
+
+
+def test_long_bodies_keep_wide_fragment_offsets():
+    body = ("جملة طويلة جدا. " * 6000) + "تهجير في النهاية."
+    spans = fragment_spans(body)
+    assert len(body) > 1 << 16 and spans[-1][1] == len(body)
+    assert decode_spans(encode_spans(spans, len(body)), len(body)) == spans
 
 
 def test_term_hashes_follow_term_hash():
