@@ -203,3 +203,28 @@ def test_indexing_runs_without_automatic_collections_and_leaves_the_collector_as
         (gc.enable if was else gc.disable)()
     assert during and not any(during)
     assert after is enabled
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_word_cache_loads_with_the_collector_paused(tmp_path, monkeypatch, enabled):
+    """Loading the memo makes a million objects and no cycles: no collection runs
+    while it loads, and the collector is as it was afterwards; the words are all there."""
+    import gc
+    import marshal
+    saved = Analyzer()
+    for w in ("تهجير", "المهجرين", "هجرة"):
+        saved.word(w)
+    assert saved.save(tmp_path / "words.marshal", min_new=1)
+    during = []
+    real = marshal.loads
+    monkeypatch.setattr(marshal, "loads", lambda b: during.append(gc.isenabled()) or real(b))
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        fresh = Analyzer()
+        loaded = fresh.load(tmp_path / "words.marshal")
+        after = gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert during == [False] and after is enabled
+    assert loaded == 3 and fresh.word("هجرة") == saved.word("هجرة")
