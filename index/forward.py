@@ -84,15 +84,10 @@ def file_name() -> str:
     return f"forward-{ANALYSIS_VERSION}-{FORMAT}.sqlite3"
 
 
-def term_hash(term: str) -> int:
-    """The 32-bit hash the forward index keeps of a term (CRC-32 of its UTF-8; 0 for a gap)."""
-    return 0 if term == GAP else zlib.crc32(term.encode("utf-8"))
-
-
 def term_hashes(terms: Iterable[str]) -> np.ndarray:
-    """:func:`term_hash` of each term, as uint32 (the rule written out: one call a term
-    less, for the words a writer numbers, a query's terms and the hundreds of
-    terms of a did-you-mean)."""
+    """The 32-bit hash the forward index keeps of each term (CRC-32 of its UTF-8;
+    0 for a gap), as uint32: for the words a writer numbers, a query's terms and
+    the hundreds of terms of a did-you-mean, always a batch at a time."""
     crc = zlib.crc32
     return np.array([0 if t == GAP else crc(t.encode("utf-8")) for t in terms], dtype=np.uint32)
 

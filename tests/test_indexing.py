@@ -1,6 +1,9 @@
 """Indexing: views by position, indexing beside a big ingest, the saved word cache."""
 from __future__ import annotations
 
+import gc
+import marshal
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -183,34 +186,33 @@ def test_changes_to_documents_of_the_session_wait_for_its_commit_in_whoosh(tmp_p
     assert e.search(ir.TermQ("body_exact", "جديد"), Filters()).total == 0
 
 
-@pytest.mark.parametrize("enabled", [True, False])
+@pytest.fixture(params=[True, False], ids=["collector-on", "collector-off"])
+def collector(request):
+    """The cyclic collector on or off for the test, as it was again after it."""
+    was = gc.isenabled()
+    (gc.enable if request.param else gc.disable)()
+    yield request.param
+    (gc.enable if was else gc.disable)()
+
+
 def test_indexing_runs_without_automatic_collections_and_leaves_the_collector_as_it_was(
-        tmp_path, src, monkeypatch, enabled):
+        tmp_path, src, monkeypatch, collector):
     """Indexing makes no reference cycles, so the cyclic collector is off while it
     runs (its collections cost 5% of the work); it is on again afterwards if it was."""
-    import gc
     during = []
     real = index.indexer.index_docs
     monkeypatch.setattr(index.indexer, "index_docs", lambda arts: during.append(gc.isenabled()) or real(arts))
-    was = gc.isenabled()
-    (gc.enable if enabled else gc.disable)()
-    try:
-        with Arshif(tmp_path / "home") as a:
-            a.ingest([_corpus(src / "news.jsonl", 20)])
-            assert a.engine.count() == 20
-        after = gc.isenabled()
-    finally:
-        (gc.enable if was else gc.disable)()
+    with Arshif(tmp_path / "home") as a:
+        a.ingest([_corpus(src / "news.jsonl", 20)])
+        assert a.engine.count() == 20
+    after = gc.isenabled()
     assert during and not any(during)
-    assert after is enabled
+    assert after is collector
 
 
-@pytest.mark.parametrize("enabled", [True, False])
-def test_the_word_cache_loads_with_the_collector_paused(tmp_path, monkeypatch, enabled):
+def test_the_word_cache_loads_with_the_collector_paused(tmp_path, monkeypatch, collector):
     """Loading the memo makes a million objects and no cycles: no collection runs
     while it loads, and the collector is as it was afterwards; the words are all there."""
-    import gc
-    import marshal
     saved = Analyzer()
     for w in ("تهجير", "المهجرين", "هجرة"):
         saved.word(w)
@@ -218,13 +220,8 @@ def test_the_word_cache_loads_with_the_collector_paused(tmp_path, monkeypatch, e
     during = []
     real = marshal.loads
     monkeypatch.setattr(marshal, "loads", lambda b: during.append(gc.isenabled()) or real(b))
-    was = gc.isenabled()
-    (gc.enable if enabled else gc.disable)()
-    try:
-        fresh = Analyzer()
-        loaded = fresh.load(tmp_path / "words.marshal")
-        after = gc.isenabled()
-    finally:
-        (gc.enable if was else gc.disable)()
-    assert during == [False] and after is enabled
+    fresh = Analyzer()
+    loaded = fresh.load(tmp_path / "words.marshal")
+    after = gc.isenabled()
+    assert during == [False] and after is collector
     assert loaded == 3 and fresh.word("هجرة") == saved.word("هجرة")
