@@ -26,7 +26,6 @@ import struct
 import unicodedata
 import zlib
 from functools import cache
-from itertools import chain
 
 import numpy as np
 
@@ -88,25 +87,62 @@ def body_key(body: str, normalized: str | None = None) -> str | None:
     return hashlib.sha1(norm.encode("utf-8")).hexdigest()
 
 
-class _WordHashes(dict):
-    """word → its CRC-32, memoized (news vocabulary repeats; ``encode`` + ``crc32`` per
-    word was the costliest step of a signature).  Cleared when it grows large."""
-
-    LIMIT = 2_000_000
-
-    def __missing__(self, word: str) -> int:
-        if len(self) >= self.LIMIT:
-            self.clear()
-        h = self[word] = zlib.crc32(word.encode("utf-8"))
-        return h
+def _crc_table() -> np.ndarray:
+    """The byte table of CRC-32 (reflected, polynomial 0xEDB88320: zlib's)."""
+    t = np.arange(256, dtype=np.uint32)
+    for _ in range(8):
+        t = np.where(t & 1, (t >> np.uint32(1)) ^ np.uint32(0xEDB88320), t >> np.uint32(1)).astype(np.uint32)
+    return t
 
 
-_word_hash = _WordHashes()
+_CRC_TABLE = _crc_table()
+_LONG_WORD = 64  # bytes: a word longer than this is hashed by zlib, alone
+
+
+def word_crcs(data: bytes) -> np.ndarray:
+    """The CRC-32 (``zlib.crc32``) of each word of ``data``, UTF-8 words one
+    space apart, as uint32: all the words at once, a byte position at a time.
+
+    A news body has hundreds of words and an archive hundreds of thousands of
+    distinct ones: hashing each word in Python, even through a memo, cost
+    more than the rest of its signature (a lookup in a dict of millions of
+    words misses the CPU caches), where this costs a few NumPy steps per byte
+    of the longest word for a whole batch of bodies."""
+    b = np.frombuffer(data, dtype=np.uint8)
+    gaps = np.flatnonzero(b == 32)
+    starts = np.empty(len(gaps) + 1, dtype=np.int64)
+    starts[0], starts[1:] = 0, gaps + 1
+    lengths = np.empty(len(gaps) + 1, dtype=np.int64)
+    lengths[:-1], lengths[-1] = gaps, len(b)
+    lengths -= starts
+    long = np.flatnonzero(lengths > _LONG_WORD)  # (a "word" can be a pasted blob of any length)
+    if len(long):
+        lengths = np.minimum(lengths, _LONG_WORD)
+    # Longest first, so the words still being read at each position are a prefix.
+    order = np.argsort((_LONG_WORD - lengths).astype(np.uint8), kind="stable")  # (a radix sort)
+    pos = starts[order]
+    reading = np.bincount(lengths)[::-1].cumsum()[::-1]  # [k]: words of k bytes or more
+    crc = np.full(len(pos), 0xFFFFFFFF, dtype=np.uint32)
+    byte = np.empty(len(pos), dtype=np.uint8)
+    for n in reading[1:]:
+        c, p, t = crc[:n], pos[:n], byte[:n]
+        np.take(b, p, out=t)
+        p += 1
+        t ^= c.astype(np.uint8)  # the low byte
+        c >>= np.uint32(8)
+        c ^= _CRC_TABLE[t]
+    out = np.empty_like(crc)
+    out[order] = crc ^ np.uint32(0xFFFFFFFF)
+    if len(long):
+        ends = np.append(gaps, len(b))
+        out[long] = [zlib.crc32(data[s:e]) for s, e in zip(starts[long].tolist(), ends[long].tolist())]
+    return out
 
 
 def _shingle_hashes(words: list[str]) -> np.ndarray:
-    """The distinct 32-bit hashes of the word 3-grams, combined from per-word CRC-32s (vectorized)."""
-    w = np.fromiter(map(_word_hash.__getitem__, words), dtype=np.uint64, count=len(words))
+    """The distinct 32-bit hashes of one body's word 3-grams, each word hashed
+    by ``zlib.crc32`` (what :func:`signatures` computes for many bodies at once)."""
+    w = np.array([zlib.crc32(x.encode("utf-8")) for x in words], dtype=np.uint64)
     return np.unique(_combine(w))
 
 
@@ -142,29 +178,34 @@ def signatures(bodies: list[str], normalized: list | None = None) -> list[bytes 
     A 3-gram repeated in a body is permuted twice, which leaves the minimum
     as it is (cheaper than sorting the hashes to drop repeats)."""
     norms = normalized if normalized is not None else [words(b) for b in bodies]
+    texts = [n if isinstance(n, str) else " ".join(n) for n in norms]
+    return _signatures([t.encode("utf-8") for t in texts], [t.count(" ") + 1 if t else 0 for t in texts])
+
+
+def _signatures(encoded: list[bytes], sizes: list[int]) -> list[bytes | None]:
+    """:func:`signatures` of bodies given as their normalized UTF-8 text and word counts."""
     a, b = _permutations()
-    lists = [norm.split() if isinstance(norm, str) else norm for norm in norms]
-    out: list[bytes | None] = [None] * len(lists)
-    todo = [i for i, ws in enumerate(lists) if len(ws) >= MIN_SHINGLE_WORDS]
+    out: list[bytes | None] = [None] * len(encoded)
+    todo = [i for i, n in enumerate(sizes) if n >= MIN_SHINGLE_WORDS]
     start = 0
     while start < len(todo):
         stop, rows = start, 0
-        while stop < len(todo) and (rows == 0 or rows + len(lists[todo[stop]]) <= _ROWS_PER_STEP):
-            rows += len(lists[todo[stop]])
+        while stop < len(todo) and (rows == 0 or rows + sizes[todo[stop]] <= _ROWS_PER_STEP):
+            rows += sizes[todo[stop]]
             stop += 1
         group = todo[start:stop]
-        for i, row in zip(group, _group_minima([lists[i] for i in group], a, b)):
+        minima = _group_minima(b" ".join([encoded[i] for i in group]), [sizes[i] for i in group], a, b)
+        for i, row in zip(group, minima):
             out[i] = row.astype("<u4").tobytes()
         start = stop
     return out
 
 
-def _group_minima(group: list[list[str]], a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """One row of permuted minima per body of ``group`` (each at least 3 words)."""
-    sizes = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
-    w = np.fromiter(map(_word_hash.__getitem__, chain.from_iterable(group)),
-                    dtype=np.uint64, count=int(sizes.sum()))
-    h = _combine(w)
+def _group_minima(data: bytes, group_sizes: list[int], a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One row of permuted minima per body of a group (each at least 3 words):
+    ``data`` is their normalized texts one space apart, ``group_sizes`` their word counts."""
+    sizes = np.array(group_sizes, dtype=np.int64)
+    h = _combine(word_crcs(data).astype(np.uint64))
     ends = np.cumsum(sizes)[:-1]  # where each body but the first starts
     keep = np.ones(len(h), dtype=bool)
     keep[ends - 2] = keep[ends - 1] = False  # the 3-grams across two bodies
@@ -187,8 +228,11 @@ def fingerprints(body: str) -> tuple[str | None, bytes | None]:
 def fingerprints_many(bodies: list[str]) -> list[tuple[str | None, bytes | None]]:
     """``(body_key, signature)`` of each body, the signatures computed as one batch."""
     ws = [words(b) for b in bodies]
-    sigs = signatures(bodies, ws)
-    return [(body_key(b, " ".join(w)), s) for b, w, s in zip(bodies, ws, sigs)]
+    encoded = [" ".join(w).encode("utf-8") for w in ws]
+    sizes = [len(w) for w in ws]
+    sigs = _signatures(encoded, sizes)
+    return [(hashlib.sha1(e).hexdigest() if n >= MIN_WORDS else None, s)
+            for e, n, s in zip(encoded, sizes, sigs)]
 
 
 def band_keys(sig: bytes) -> list[int]:

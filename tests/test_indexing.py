@@ -40,6 +40,19 @@ def test_permutations_are_datasketchs():
     assert a.tolist() == m.permutations[0].tolist() and b.tolist() == m.permutations[1].tolist()
 
 
+def test_word_crcs_are_zlibs():
+    """The batched CRC-32 of each word equals zlib.crc32, for words of one byte
+    to far past the longest the batch reads a byte at a time, in any script."""
+    import random
+    import zlib
+    rng = random.Random(3)
+    letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي" + "abcxyz0123" + "😀€ß"
+    lengths = [1, 2, 3, 5, 8, 20, 31, 32, 33, 63, 64, 65, 200]
+    for _ in range(100):
+        ws = ["".join(rng.choice(letters) for _ in range(rng.choice(lengths))) for _ in range(rng.randint(1, 50))]
+        assert dedup.word_crcs(" ".join(ws).encode("utf-8")).tolist() == [zlib.crc32(w.encode("utf-8")) for w in ws]
+
+
 @pytest.mark.parametrize("rows_per_step", [1, 60, 1000, dedup._ROWS_PER_STEP])
 def test_batched_minhash_equals_datasketch(monkeypatch, rows_per_step):
     """Signatures computed many bodies at a time (groups of every size: one body
