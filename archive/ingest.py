@@ -1,10 +1,12 @@
 """Ingest: sources → records → prepared articles → the archive, in transactional batches.
 
 Records are read (:mod:`archive.readers`), prepared (:mod:`archive.metadata`)
-and written :data:`BATCH` at a time, each batch in one transaction
+and written a batch at a time, each batch in one transaction
 (:meth:`Store.batch`): a crash or Ctrl-C loses at most the batch in flight,
 never half an article, and re-running the same ingest finishes the job
-(unchanged articles stay unchanged).  Bad input never raises: it becomes a
+(unchanged articles stay unchanged).  Batches start at :data:`BATCH` records
+and grow with the ingest, to a quarter of what it has stored and at most
+:data:`MAX_BATCH` (:func:`batch_size`).  Bad input never raises: it becomes a
 :class:`~archive.records.Failure` in the report.
 """
 from __future__ import annotations
@@ -17,7 +19,18 @@ from .readers import ReadOptions, read_source, walk
 from .records import Failure, Record
 from .store import STATUSES, Store
 
-BATCH = 500
+BATCH = 500  # records in each of the first transactions of an ingest
+# A long ingest commits less often: each commit writes every page its batch
+# changed, and a batch's near-duplicate band keys (sixteen an article, at
+# random places in their table) change most pages of that table whatever the
+# batch's size (storing 72,716 news articles alone, alternating runs:
+# 46.6 / 39.0 s in batches of 500, 37.8 / 33.2 s in batches of 2,000).
+MAX_BATCH = 2000
+
+
+def batch_size(stored: int) -> int:
+    """How many records the next transaction holds, once ``stored`` are committed."""
+    return min(MAX_BATCH, max(BATCH, stored // 4))
 
 
 @dataclass
@@ -70,6 +83,7 @@ def ingest(store: Store, paths: Iterable, fmt: str | None = None,
         opts.fmt = fmt
     report = IngestReport()
     pending: list[Record] = []
+    stored = 0
 
     def fail(f: Failure) -> None:
         report.failures.append(f)
@@ -77,6 +91,7 @@ def ingest(store: Store, paths: Iterable, fmt: str | None = None,
             on_failure(f)
 
     def flush():
+        nonlocal stored
         counts = dict.fromkeys(STATUSES, 0)
         near = 0
         done = []
@@ -88,6 +103,7 @@ def ingest(store: Store, paths: Iterable, fmt: str | None = None,
         for k, v in counts.items():
             setattr(report, k, getattr(report, k) + v)
         report.near_duplicate += near
+        stored += len(done)
         if on_record:
             for status in done:
                 on_record(status)
@@ -108,7 +124,7 @@ def ingest(store: Store, paths: Iterable, fmt: str | None = None,
                         fail(Failure(source.name, "record has neither title nor body", item.line))
                         continue
                     pending.append(rec)
-                    if len(pending) >= BATCH:
+                    if len(pending) >= batch_size(stored):
                         flush()
             if pending:
                 flush()

@@ -84,3 +84,19 @@ def test_an_ingest_checkpoints_less_often_and_syncs_at_the_end(src, tmp_path):
     more = write_jsonl(src / "b.jsonl", [{"id": "z1", "title": "ع", "body": paragraph(999)}])
     assert ingest(store, [more], on_record=stop).interrupted
     assert pages() == 1000
+
+
+def test_a_long_ingest_commits_in_growing_batches(src, tmp_path, monkeypatch):
+    """The first transactions hold BATCH records; later ones a quarter of what is
+    stored, up to MAX_BATCH: a crash loses at most that many."""
+    from archive import Store, ingest
+    batches = sys.modules["archive.ingest"]  # (the package's `ingest` is the function)
+    monkeypatch.setattr(batches, "BATCH", 3)
+    monkeypatch.setattr(batches, "MAX_BATCH", 10)
+    path = write_jsonl(src / "a.jsonl", [{"id": f"k{i}", "title": f"عنوان {i}", "body": paragraph(i)}
+                                         for i in range(60)])
+    store = Store(tmp_path / "archive.sqlite3")
+    reader = Store(tmp_path / "archive.sqlite3")  # another connection: sees only what is committed
+    seen = []
+    ingest(store, [path], on_record=lambda status: seen.append(reader.count()))
+    assert sorted(set(seen)) == [3, 6, 9, 12, 15, 18, 22, 27, 33, 41, 51, 60]
