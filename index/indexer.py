@@ -230,7 +230,7 @@ def _index(store: Store, w, fw: ForwardWriter, ids: list[str], workers: int, ind
                 fw.delete(doc_id)
             else:
                 w.upsert(d)
-        fw.put_many([(articles[d.id], d.words, d.fragments) for d in docs])
+        fw.put_many([(articles[d.id], d) for d in docs])
         if progress:
             progress(len(chunk))
 

@@ -61,7 +61,7 @@ def test_words_that_pass_the_hash_filter_by_chance_are_not_marked(lib, tmp_path,
     monkeypatch.setattr(index.forward, "term_hashes", lambda terms: np.full(len(list(terms)), 7, dtype=np.uint32))
     found = {h.article.id: h.article for q in QUERIES for h in lib.search(q, snippets=False, limit=20).hits}
     with ForwardIndex(tmp_path).writer() as w:
-        w.put_many([(a, (d := index_doc(a)).words, d.fragments) for a in found.values()])
+        w.put_many([(a, index_doc(a)) for a in found.values()])
     forward = ForwardIndex(tmp_path)
     for q in QUERIES:
         c = compile_query(q, "all", lexicon=lib.engine)
@@ -106,7 +106,7 @@ def test_many_blocks(tmp_path, monkeypatch):
                 for i in range(6)]
     for batch in (articles[:2], articles[2:3], articles[3:]):
         with fwd.writer() as w:
-            w.put_many([(a, index_doc(a).words, index_doc(a).fragments) for a in batch])
+            w.put_many([(a, index_doc(a)) for a in batch])
     for a in articles:
         m = compile_query(a.body, "exact").matches
         assert fwd.matched([a], m)[a.id].found == {w: "exact" for w in a.body.split()}
@@ -118,7 +118,7 @@ def test_a_changed_text_is_judged_from_the_text(tmp_path):
     fwd = ForwardIndex(tmp_path)
     old = Article(id="x", title="", body="تهجير قديم")
     with fwd.writer() as w:
-        w.put_many([(old, index_doc(old).words, index_doc(old).fragments)])
+        w.put_many([(old, index_doc(old))])
     m = compile_query("تهجير", "all").matches
     assert fwd.matched([old], m) == {"x": Held({"تهجير": "exact"}, [(0, 10)])}
     assert fwd.matched([Article(id="x", title="", body="تهجير جديد جدا")], m) == {}
@@ -216,3 +216,52 @@ def test_the_archive_and_the_forward_index_are_read_through_a_memory_map(lib):
     lib.search("تهجير")
     assert lib.store.db.execute("PRAGMA mmap_size").fetchone()[0] > 0
     assert lib.forward._db().execute("PRAGMA mmap_size").fetchone()[0] > 0
+
+
+def _stored_words(index_dir) -> dict[str, list[str]]:
+    """Each article's words as the forward index at ``index_dir`` stores them (surfaces, sorted)."""
+    import sqlite3
+    db = sqlite3.connect(ForwardIndex(index_dir).path)
+    surfaces = [s for _, _, block in index.forward._read_blocks(db, 0) for s in block]
+    out = {}
+    for article_id, row in db.execute("SELECT id, words FROM articles"):
+        ids, _ = decode_many([row])
+        out[article_id] = sorted(surfaces[i] for i in ids.tolist())
+    db.close()
+    return out
+
+
+def test_words_numbered_by_several_processes_meet_in_one_writer(tmp_path, monkeypatch):
+    """The writer finds a word through its number in the process that analysed
+    it; documents from several processes (the indexing workers), each of
+    which numbers words from 0, still get each word's own number."""
+    from index import views
+    arts = [Article(f"a{i}", f"عنوان الخبر {i}", paragraph(i, 30), None, None, None, None) for i in range(6)]
+    with ForwardIndex(tmp_path / "one").writer() as w:
+        w.put_many([(a, index_doc(a)) for a in arts])
+    docs = []
+    for a in arts:  # each article analysed by a process of its own
+        monkeypatch.setattr(views, "_piece_terms", views._PieceTerms())
+        monkeypatch.setattr(views, "_word_numbers", views._WordNumbers())
+        docs.append((a, index_doc(a)))
+    assert len({d.numbering for _, d in docs}) == len(arts)
+    with ForwardIndex(tmp_path / "many").writer() as w:
+        w.put_many(docs[:3])
+        w.put_many(docs[3:] + docs[:1])  # an article again, under the same numbering
+    one, many = _stored_words(tmp_path / "one"), _stored_words(tmp_path / "many")
+    assert one == many and all(one.values())
+    assert set(one["a0"]) >= {"عنوان", "الخبر", "0"}
+
+
+def test_a_forked_process_numbers_words_under_a_token_of_its_own():
+    import os
+    from index import views
+    before, numbered = views._word_numbers.token, views._word_numbers["تهجير"]
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: reports its token and the number of a word its parent numbered
+        os.write(w, f"{views._word_numbers.token} {views._word_numbers['تهجير']}".encode())
+        os._exit(0)
+    os.waitpid(pid, 0)
+    token, number = map(int, os.read(r, 100).decode().split())
+    assert token != before and number == numbered
