@@ -272,3 +272,27 @@ def test_root_shortcut_gives_tashaphynes_own_roots():
     for w in words:
         full.light_stem(w)
         assert short.root_of(w) == full.get_root(), w
+
+
+def test_roots_remembered_by_stem_equal_tashaphynes(monkeypatch):
+    """A candidate stem's root is remembered by its letters: every word of the
+    seeds (with its clitics, and light-stemmed) gets the root Tashaphyne's own
+    extract_root gives, the memo shared across words or not."""
+    from index.analysis import root as roots
+    from index.analysis.normalize import normalize_keep_hamza
+    from index.analysis.stem import light_stem
+    from index.analysis.tokenize import WORD
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.rglob("*")) if p.is_file())
+    words = {normalize_keep_hamza(w) for w in WORD.findall(text)}
+    words = sorted(w for w in words | {light_stem(w) for w in words} if len(w) >= 3)
+    assert len(words) > 500
+    shared = [roots.root.__wrapped__(w) for w in words]
+    alone = []
+    for w in words:  # each word with nothing remembered
+        monkeypatch.setattr(roots, "_STEM_ROOTS", {})
+        alone.append(roots.root.__wrapped__(w))
+    # Tashaphyne's own extraction for each segmentation
+    monkeypatch.setattr(roots._DeterministicStemmer, "_root_between",
+                        lambda self, left, right: self.extract_root(left, right))
+    plain = [roots.root.__wrapped__(w) for w in words]
+    assert shared == alone == plain

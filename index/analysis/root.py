@@ -10,6 +10,10 @@ raw word) with two fixes:
   one word two roots);
 * Tashaphyne's stemmer keeps the last word on the instance, so each thread
   gets its own.
+
+and one saving: the root of each candidate stem (the letters between a
+cut's prefix and suffix) is remembered, as the candidate stems of one word
+are those of many (40 → 27 µs a new word's root, the same roots).
 """
 from __future__ import annotations
 
@@ -35,10 +39,22 @@ class _DeterministicStemmer(ArabicLightStemmer):
             return arabicstopwords.stop_root(self.word)
         if not self.segment_list:
             self.segment(self.word)
-        roots = [self.extract_root(left, right) for left, right in self.segment_list]
+        roots = [self._root_between(left, right) for left, right in self.segment_list]
         roots = [r for r in roots if self.is_root_length_valid(r)] or roots
         roots = [r for r in roots if self.is_root(r)] or roots
         return self.most_common(roots)
+
+    def _root_between(self, left: int, right: int) -> str:
+        """``extract_root(left, right)``, remembered by the letters between: it
+        depends on nothing else, and the candidate stems of one word are
+        those of many (a new word's root cost about 40 µs, most of it here)."""
+        key = (self.word[left:right], self.unvocalized[left:right])
+        r = _STEM_ROOTS.get(key)
+        if r is None:
+            if len(_STEM_ROOTS) >= STEM_ROOTS_KEPT:
+                _STEM_ROOTS.clear()
+            r = _STEM_ROOTS[key] = self.extract_root(left, right)
+        return r
 
     @staticmethod
     def most_common(lst):
@@ -50,6 +66,8 @@ class _DeterministicStemmer(ArabicLightStemmer):
 
 
 _local = threading.local()
+STEM_ROOTS_KEPT = 500_000
+_STEM_ROOTS: dict[tuple[str, str], str] = {}  # (letters, unvocalized) → root (see _root_between)
 
 # Hamza seats are folded to ء in roots (أمن، ءمن، ئمن are one root).
 _HAMZA = str.maketrans({"أ": "ء", "إ": "ء", "ؤ": "ء", "ئ": "ء", "آ": "ء"})
