@@ -82,9 +82,12 @@ def normalize(text: str) -> str:
 def body_key(body: str, normalized: str | None = None) -> str | None:
     """Hash of the normalized body; None for bodies too short to call duplicates."""
     norm = normalize(body) if normalized is None else normalized
-    if norm.count(" ") + 1 < MIN_WORDS:
-        return None
-    return hashlib.sha1(norm.encode("utf-8")).hexdigest()
+    return _key(norm.encode("utf-8"), norm.count(" ") + 1 if norm else 0)
+
+
+def _key(encoded: bytes, words: int) -> str | None:
+    """:func:`body_key` of a normalized body of ``words`` words, as UTF-8."""
+    return hashlib.sha1(encoded).hexdigest() if words >= MIN_WORDS else None
 
 
 def _crc_table() -> np.ndarray:
@@ -231,8 +234,7 @@ def fingerprints_many(bodies: list[str]) -> list[tuple[str | None, bytes | None]
     encoded = [" ".join(w).encode("utf-8") for w in ws]
     sizes = [len(w) for w in ws]
     sigs = _signatures(encoded, sizes)
-    return [(hashlib.sha1(e).hexdigest() if n >= MIN_WORDS else None, s)
-            for e, n, s in zip(encoded, sizes, sigs)]
+    return [(_key(e, n), s) for e, n, s in zip(encoded, sizes, sigs)]
 
 
 def band_keys(sig: bytes) -> list[int]:
