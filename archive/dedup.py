@@ -82,7 +82,12 @@ def normalize(text: str) -> str:
 def body_key(body: str, normalized: str | None = None) -> str | None:
     """Hash of the normalized body; None for bodies too short to call duplicates."""
     norm = normalize(body) if normalized is None else normalized
-    return _key(norm.encode("utf-8"), norm.count(" ") + 1 if norm else 0)
+    return _key(norm.encode("utf-8"), _word_count(norm))
+
+
+def _word_count(norm: str) -> int:
+    """How many words a :func:`normalize` string has (one space apart)."""
+    return norm.count(" ") + 1 if norm else 0
 
 
 def _key(encoded: bytes, words: int) -> str | None:
@@ -142,13 +147,6 @@ def word_crcs(data: bytes) -> np.ndarray:
     return out
 
 
-def _shingle_hashes(words: list[str]) -> np.ndarray:
-    """The distinct 32-bit hashes of one body's word 3-grams, each word hashed
-    by ``zlib.crc32`` (what :func:`signatures` computes for many bodies at once)."""
-    w = np.array([zlib.crc32(x.encode("utf-8")) for x in words], dtype=np.uint64)
-    return np.unique(_combine(w))
-
-
 def _combine(w: np.ndarray) -> np.ndarray:
     """The 32-bit hash of each word 3-gram (as uint64) from its words' CRC-32s."""
     h = w[:-2] * np.uint64(0x9E3779B1) ^ w[1:-1] * np.uint64(0x85EBCA77) ^ w[2:]
@@ -182,7 +180,7 @@ def signatures(bodies: list[str], normalized: list | None = None) -> list[bytes 
     as it is (cheaper than sorting the hashes to drop repeats)."""
     norms = normalized if normalized is not None else [words(b) for b in bodies]
     texts = [n if isinstance(n, str) else " ".join(n) for n in norms]
-    return _signatures([t.encode("utf-8") for t in texts], [t.count(" ") + 1 if t else 0 for t in texts])
+    return _signatures([t.encode("utf-8") for t in texts], [_word_count(t) for t in texts])
 
 
 def _signatures(encoded: list[bytes], sizes: list[int]) -> list[bytes | None]:

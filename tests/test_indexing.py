@@ -53,6 +53,14 @@ def test_word_crcs_are_zlibs():
         assert dedup.word_crcs(" ".join(ws).encode("utf-8")).tolist() == [zlib.crc32(w.encode("utf-8")) for w in ws]
 
 
+def _shingle_hashes(words: list[str]) -> np.ndarray:
+    """The distinct 32-bit hashes of one body's word 3-grams, each word hashed
+    by zlib.crc32, one at a time: what dedup.signatures computes for many bodies at once."""
+    import zlib
+    w = np.array([zlib.crc32(x.encode("utf-8")) for x in words], dtype=np.uint64)
+    return np.unique(dedup._combine(w))
+
+
 @pytest.mark.parametrize("rows_per_step", [1, 60, 1000, dedup._ROWS_PER_STEP])
 def test_batched_minhash_equals_datasketch(monkeypatch, rows_per_step):
     """Signatures computed many bodies at a time (groups of every size: one body
@@ -66,7 +74,7 @@ def test_batched_minhash_equals_datasketch(monkeypatch, rows_per_step):
     assert sigs[-1] is None and sigs[-2] is None
     for body, sig in zip(bodies[:-2], sigs):
         m = MinHash(num_perm=dedup.NUM_PERM, seed=1, hashfunc=lambda x: x)
-        m.update_batch(dedup._shingle_hashes(dedup.words(body)).tolist())
+        m.update_batch(_shingle_hashes(dedup.words(body)).tolist())
         assert np.asarray(m.hashvalues, dtype="<u4").tobytes() == sig
     assert dedup.fingerprints_many(bodies[:3]) == [dedup.fingerprints(b) for b in bodies[:3]]
 
