@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import time
 from pathlib import Path
 from dataclasses import replace
@@ -43,6 +44,10 @@ WARM_AFTER = 2  # from this search on, a process loads the saved word cache (see
 # Articles stored by one ingest before indexing starts beside it: about where
 # a second process (2 to 3 s to start) begins to pay off (bench/scale.py).
 FOLLOW_AFTER = 2500
+# Inputs at least this big (about FOLLOW_AFTER news articles of JSON Lines) start
+# the process at once: it is ready by the time they are stored (at 72,716
+# articles, 2.2 s sooner than after FOLLOW_AFTER).
+FOLLOW_BYTES = 8 << 20
 
 
 def default_home() -> Path:
@@ -56,6 +61,24 @@ def default_home() -> Path:
 
 class ArshifError(Exception):
     """An error to show the user as one line (bad parameter, missing archive, …)."""
+
+
+def input_bytes(paths: list, enough: int) -> int:
+    """The size of the files ``paths`` name (directories walked, stdin and what
+    cannot be read counting nothing), counted until it reaches ``enough``."""
+    total, pending = 0, [str(p) for p in paths if str(p) != "-"]
+    while pending and total < enough:
+        path = pending.pop()
+        try:
+            mode = os.stat(path)
+            if stat.S_ISDIR(mode.st_mode):
+                with os.scandir(path) as entries:
+                    pending.extend(e.path for e in entries)
+            elif stat.S_ISREG(mode.st_mode):
+                total += mode.st_size
+        except OSError:  # the ingest reports it
+            pass
+    return total
 
 
 def archive_exists(home: Path) -> bool:
@@ -117,20 +140,26 @@ class Arshif:
         """
         self.sync()
         start_seq = self.state.seq
+        paths = list(paths)
         follower: Follower | None = None
         stored = 0
+
+        def follow() -> Follower:
+            return Follower(self.store.path, self.index_dir, self.state.engine_name).start()
 
         def record(status: str) -> None:
             # A big ingest: index in a second process while this one stores.
             nonlocal follower, stored
             stored += 1
             if follower is None and stored == FOLLOW_AFTER:
-                follower = Follower(self.store.path, self.index_dir, self.state.engine_name).start()
+                follower = follow()
             if on_record:
                 on_record(status)
 
         report = None
         try:
+            if input_bytes(paths, FOLLOW_BYTES) >= FOLLOW_BYTES:
+                follower = follow()
             report = ingest_paths(self.store, paths, fmt=fmt, on_record=record,
                                   options=options, on_failure=on_failure)
         finally:

@@ -304,6 +304,27 @@ class Follower:
         return self._proc.exitcode == 0
 
 
+class _Beside(threading.Thread):
+    """A call run in a thread of its own, started at once; :meth:`result` waits
+    for it and raises what it raised."""
+
+    def __init__(self, call: Callable, name: str, *args):
+        super().__init__(name=name)
+        self._call, self._args, self._error = call, args, None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self._call(*self._args)
+        except BaseException as e:  # raised by result(), in the thread that waits
+            self._error = e
+
+    def result(self) -> None:
+        self.join()
+        if self._error is not None:
+            raise self._error
+
+
 def _follow(store_path: str, index_dir: str, engine_name: str, stop, abort, parent: int, applied) -> None:
     # Ctrl-C reaches the whole process group: the ingesting process decides
     # (finish(abort=True)), so that this one commits what it has applied.
@@ -314,9 +335,10 @@ def _follow(store_path: str, index_dir: str, engine_name: str, stop, abort, pare
     load_words(state.dir)
     gc.freeze()  # the word cache's million objects: no collection of this process walks them
     seq = 0 if state.stale else state.seq
-    saving = None
+    finishing: list[_Beside] = []
+    fw = ForwardIndex(state.dir).writer()
     try:
-        with _no_automatic_gc(), ForwardIndex(state.dir).writer() as fw, engine.writer(bulk=True) as w:
+        with _no_automatic_gc(), engine.writer(bulk=True) as w:
             while not abort.is_set():
                 # Read before looking, so the last batch is never missed; an
                 # orphan (the ingest was killed) commits what the archive has.
@@ -335,16 +357,22 @@ def _follow(store_path: str, index_dir: str, engine_name: str, stop, abort, pare
                 elif done:
                     break
                 else:
-                    time.sleep(POLL)
+                    stop.wait(POLL)
             # Leaving the block commits the engine, tantivy without holding the
-            # GIL: the word cache is written meanwhile (it is only a cache, so
-            # it is kept even if the commit fails).
-            saving = threading.Thread(target=save_words, args=(state.dir,), name="arshif-save-words")
-            saving.start()
+            # GIL: meanwhile the forward index commits and the word cache is
+            # written (it is only a cache, so it is kept even if the commit fails;
+            # a forward index ahead of the engine is only never asked about the
+            # articles the engine lacks).
+            finishing = [_Beside(fw.close, "arshif-forward-commit"),
+                         _Beside(save_words, "arshif-save-words", state.dir)]
+        for task in finishing:
+            task.result()
         _record_indexed(state, seq)
     finally:
-        if saving is not None:
-            saving.join()
+        if not finishing:  # the loop or the writer failed: nothing of it is kept
+            fw.close(commit=False)
+        for task in finishing:
+            task.join()
         engine.close()
         store.close()
     # Done and committed: exit without tearing down the word caches (millions of

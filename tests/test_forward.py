@@ -113,6 +113,31 @@ def test_many_blocks(tmp_path, monkeypatch):
     assert len(fwd._surfaces) > 3 and BLOCK == 4096
 
 
+
+def test_full_blocks_are_written_as_they_fill(tmp_path, monkeypatch):
+    """A writer writes each block of words once it is full (the close only writes
+    the last one), and one writer's many batches read back right, after a writer
+    that left a block half full."""
+    monkeypatch.setattr(index.forward, "BLOCK", 7)
+    fwd = ForwardIndex(tmp_path)
+    articles = [Article(id=f"a{i}", title="", body=" ".join(f"كلمة{i}ب{j}" for j in range(3 + i % 4)))
+                for i in range(12)]
+    with fwd.writer() as w:
+        w.put_many([(articles[0], index_doc(articles[0]))])  # 3 words: a block not full
+    with fwd.writer() as w:
+        for a in articles[1:]:
+            w.put_many([(a, index_doc(a))])
+            blocks = w.db.execute("SELECT block, length(hashes) / 12 FROM word_blocks ORDER BY block").fetchall()
+            assert all(n == 7 for _, n in blocks[1:]) and [b for b, _ in blocks] == list(range(len(blocks)))
+            assert len(w._tail_surfaces) + len(w._new_words) < 7  # less than a block pending
+        written_before_close = len(blocks)
+    total = sum(3 + i % 4 for i in range(12))
+    assert written_before_close == total // 7  # every full block, before the close
+    for a in articles:
+        m = compile_query(a.body, "exact").matches
+        assert fwd.matched([a], m)[a.id].found == {w: "exact" for w in a.body.split()}
+    assert sum(len(s) for s in fwd._surfaces) == total
+
 def test_a_changed_text_is_judged_from_the_text(tmp_path):
     """A row read from another text (other lengths) is not used: the hit is judged from its text."""
     fwd = ForwardIndex(tmp_path)

@@ -105,6 +105,39 @@ def test_a_big_ingest_indexes_beside_the_archive(tmp_path, src, monkeypatch, eng
     assert results[10] == results[10**9] and results[10]
 
 
+def test_a_big_input_starts_indexing_beside_the_ingest_at_once(tmp_path, src, monkeypatch):
+    """Inputs of FOLLOW_BYTES or more start the process beside the ingest before
+    the first article is stored; the index ends the same."""
+    corpus = _corpus(src / "news.jsonl", 60)
+    monkeypatch.setattr(index.api, "FOLLOW_AFTER", 10**9)
+    monkeypatch.setattr(index.api, "FOLLOW_BYTES", corpus.stat().st_size)
+    stored, started = [], []
+
+    class Watched(index.api.Follower):
+        def start(self):
+            started.append(len(stored))
+            return super().start()
+    monkeypatch.setattr(index.api, "Follower", Watched)
+    with Arshif(tmp_path / "home") as a:
+        a.ingest([src], on_record=stored.append)
+        assert started == [0] and len(stored) == 61 and a.engine.count() == 60
+        assert a.state.seq == a.store.last_seq()
+        assert [h.article.id for h in a.search("مفاوضات درعا", limit=5).hits]
+    monkeypatch.setattr(index.api, "FOLLOW_BYTES", corpus.stat().st_size + 1)
+    with Arshif(tmp_path / "home2") as a:
+        a.ingest([corpus])
+    assert started == [0]  # one byte short: indexed after the ingest, in this process
+
+
+def test_input_bytes_walks_directories_and_stops_when_it_has_enough(tmp_path):
+    (tmp_path / "d" / "e").mkdir(parents=True)
+    for name, size in (("a", 10), ("d/b", 20), ("d/e/c", 30)):
+        (tmp_path / name).write_bytes(b"x" * size)
+    assert index.api.input_bytes([tmp_path], 10**6) == 60
+    assert index.api.input_bytes([tmp_path / "a", tmp_path / "d" / "e", "-", tmp_path / "missing"], 10**6) == 40
+    assert 10 <= index.api.input_bytes([tmp_path], 10) < 60
+
+
 @pytest.mark.parametrize("follow_after", [10, 10**9])
 def test_ingest_reports_the_indexing_left(tmp_path, src, monkeypatch, follow_after):
     """Once every article is stored, ``on_index(done, total)`` follows the indexing
