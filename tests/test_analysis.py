@@ -296,3 +296,34 @@ def test_roots_remembered_by_stem_equal_tashaphynes(monkeypatch):
                         lambda self, left, right: self.extract_root(left, right))
     plain = [roots.root.__wrapped__(w) for w in words]
     assert shared == alone == plain
+
+
+def test_spellings_of_one_word_are_analysed_once(monkeypatch):
+    """Spellings that differ only in what normalization removes share one analysis,
+    the one each would have had; a hamza seat, or one that NFKC makes, keeps its own."""
+    from index.analysis.analyzer import Analyzer
+    plain = Analyzer._analyze_word
+    calls = []
+    monkeypatch.setattr(Analyzer, "_analyze_word",
+                        staticmethod(lambda surface, kept=None: calls.append(surface) or plain(surface, kept)))
+    fresh = Analyzer()
+    for w in ("مُسْتَشْفَى", "مستشفى", "مستشفي", "مستشـفى", "المستشفَيات", "المستشفيات"):
+        assert fresh.word(w) == plain(w)
+    assert calls == ["مُسْتَشْفَى", "المستشفَيات"]
+    for w in ("أمن", "امن", "\ufe83\ufee3\ufee6"):  # ﺃﻣﻦ: presentation forms of أمن
+        assert fresh.word(w) == plain(w)
+    assert calls[2:] == ["أمن", "امن", "\ufe83\ufee3\ufee6"]
+
+
+def test_the_seeds_words_have_the_analysis_of_their_own_spelling():
+    """Every word of the seeds, and each with harakat added or tatweel, analysed
+    through the shared memo in two orders, is analysed as it would be alone."""
+    from index.analysis.analyzer import Analyzer
+    from index.analysis.tokenize import WORD
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.rglob("*")) if p.is_file())
+    words = sorted(set(WORD.findall(text)))
+    variants = [w[:1] + "\u064e" + w[1:] for w in words] + [w[:1] + "\u0640" + w[1:] for w in words]
+    assert len(words) > 500
+    for order in (words + variants, variants[::-1] + words[::-1]):
+        fresh = Analyzer()
+        assert [fresh.word(w) for w in order] == [Analyzer._analyze_word(w) for w in order]

@@ -182,3 +182,16 @@ def test_a_page_is_full_when_its_duplicates_outnumber_what_was_fetched(src, home
                 r = a.search("زلزال", limit=limit, offset=offset)
                 assert [h.article.id for h in r.hits] == folded[offset:offset + limit]
                 assert r.collapsed == 11
+
+
+def test_the_raw_input_is_kept_as_read_in_a_zlib_stream(src, home):
+    """The input a version was read from comes back as read; it is stored deflated,
+    as a zlib stream (so any zlib reads an archive, whatever compressed it)."""
+    import zlib
+    line = json.dumps({"id": "r1", "title": "عنوان", "body": paragraph(3)}, ensure_ascii=False)
+    (src / "r.jsonl").write_text(line + "\n", encoding="utf-8")
+    run(home, src / "r.jsonl")
+    with Arshif(home) as a:
+        assert a.store.raw("r1") == line
+        stored = a.store.db.execute("SELECT content FROM raw WHERE id = 'r1'").fetchone()[0]
+        assert zlib.decompress(stored) == line.encode("utf-8") and len(stored) < len(line.encode("utf-8"))
