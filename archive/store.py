@@ -360,7 +360,7 @@ class Store:
                               (article_id, version) if version else (article_id,)).fetchone()
         if not row:
             return None
-        content = row[0]  # zlib-compressed UTF-8 (archives from before: plain text)
+        content = row[0]  # deflated UTF-8, a zlib stream (archives from before: plain text)
         return zlib.decompress(content).decode("utf-8") if isinstance(content, bytes) else content
 
     def duplicates_of(self, article_id: str) -> list[dict]:
