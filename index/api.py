@@ -45,8 +45,8 @@ WARM_AFTER = 2  # from this search on, a process loads the saved word cache (see
 # a second process (2 to 3 s to start) begins to pay off (bench/scale.py).
 FOLLOW_AFTER = 2500
 # Inputs at least this big (about FOLLOW_AFTER news articles of JSON Lines) start
-# the process at once: it is ready by the time they are stored (at 72,716
-# articles, 2.2 s sooner than after FOLLOW_AFTER).
+# the process at once, so that it has started by the time the first batch is
+# stored rather than about 2 s later (what storing FOLLOW_AFTER articles takes).
 FOLLOW_BYTES = 8 << 20
 
 
