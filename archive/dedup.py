@@ -179,8 +179,12 @@ def signatures(bodies: list[str], normalized: list | None = None) -> list[bytes 
     A 3-gram repeated in a body is permuted twice, which leaves the minimum
     as it is (cheaper than sorting the hashes to drop repeats)."""
     norms = normalized if normalized is not None else [words(b) for b in bodies]
-    texts = [n if isinstance(n, str) else " ".join(n) for n in norms]
-    return _signatures([t.encode("utf-8") for t in texts], [_word_count(t) for t in texts])
+    return _signatures(*_packed([n if isinstance(n, str) else " ".join(n) for n in norms]))
+
+
+def _packed(texts: list[str]) -> tuple[list[bytes], list[int]]:
+    """Normalized bodies (:func:`normalize` strings) as UTF-8, and their word counts."""
+    return [t.encode("utf-8") for t in texts], [_word_count(t) for t in texts]
 
 
 def _signatures(encoded: list[bytes], sizes: list[int]) -> list[bytes | None]:
@@ -228,9 +232,7 @@ def fingerprints(body: str) -> tuple[str | None, bytes | None]:
 
 def fingerprints_many(bodies: list[str]) -> list[tuple[str | None, bytes | None]]:
     """``(body_key, signature)`` of each body, the signatures computed as one batch."""
-    ws = [words(b) for b in bodies]
-    encoded = [" ".join(w).encode("utf-8") for w in ws]
-    sizes = [len(w) for w in ws]
+    encoded, sizes = _packed([normalize(b) for b in bodies])
     sigs = _signatures(encoded, sizes)
     return [(_key(e, n), s) for e, n, s in zip(encoded, sizes, sigs)]
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import time
 from pathlib import Path
 from dataclasses import replace
@@ -20,6 +19,7 @@ from typing import Callable, Iterable, Iterator
 
 from archive import IngestReport, Store, ingest as ingest_paths
 from archive.ingest import IngestOptions
+from archive.readers import input_bytes
 from archive.records import Article
 
 from .analysis import Token, analyzer, normalize
@@ -61,24 +61,6 @@ def default_home() -> Path:
 
 class ArshifError(Exception):
     """An error to show the user as one line (bad parameter, missing archive, …)."""
-
-
-def input_bytes(paths: list, enough: int) -> int:
-    """The size of the files ``paths`` name (directories walked, stdin and what
-    cannot be read counting nothing), counted until it reaches ``enough``."""
-    total, pending = 0, [str(p) for p in paths if str(p) != "-"]
-    while pending and total < enough:
-        path = pending.pop()
-        try:
-            mode = os.stat(path)
-            if stat.S_ISDIR(mode.st_mode):
-                with os.scandir(path) as entries:
-                    pending.extend(e.path for e in entries)
-            elif stat.S_ISREG(mode.st_mode):
-                total += mode.st_size
-        except OSError:  # the ingest reports it
-            pass
-    return total
 
 
 def archive_exists(home: Path) -> bool:

@@ -395,7 +395,8 @@ class ForwardWriter:
         n = len(surfaces) // BLOCK * BLOCK if complete_only else len(surfaces)
         if not n:
             return
-        new, rest = self._new_words[:n - len(self._tail_surfaces)], self._new_words[n - len(self._tail_surfaces):]
+        cut = n - len(self._tail_surfaces)  # the new words that go into these blocks
+        new, rest = self._new_words[:cut], self._new_words[cut:]
         hashes = np.concatenate([self._tail_hashes, np.stack(
             [term_hashes(map(itemgetter(view), new)) for view in range(len(_VIEWS))], axis=1)])
         first = (self._count - len(rest) - n) // BLOCK

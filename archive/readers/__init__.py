@@ -20,7 +20,7 @@ from typing import Callable, Iterator, Union
 from ..records import Failure, Record
 from .html import read_html
 from .jsonl import read_json, read_jsonl
-from .source import (MAX_ARTICLE_BYTES, MAX_JSON_BYTES, ReadOptions, Source, file_source,
+from .source import (MAX_ARTICLE_BYTES, MAX_JSON_BYTES, ReadOptions, Source, file_source, input_bytes,
                      stdin_source, walk)
 from .table import read_comma, read_csv, read_tsv
 from .text import parse_text, read_text

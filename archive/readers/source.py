@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,6 +119,24 @@ def walk(paths, skip: Path | None = None) -> Iterator[Source | Failure]:
             yield file_source(p)
         else:
             yield Failure(str(p), "no such file or directory")
+
+
+def input_bytes(paths: list, enough: int) -> int:
+    """The size of the files ``paths`` name (directories walked, stdin and what
+    cannot be read counting nothing), counted until it reaches ``enough``."""
+    total, pending = 0, [str(p) for p in paths if str(p) != STDIN]
+    while pending and total < enough:
+        path = pending.pop()
+        try:
+            mode = os.stat(path)
+            if stat.S_ISDIR(mode.st_mode):
+                with os.scandir(path) as entries:
+                    pending.extend(e.path for e in entries)
+            elif stat.S_ISREG(mode.st_mode):
+                total += mode.st_size
+        except OSError:  # the ingest reports it
+            pass
+    return total
 
 
 @dataclass
