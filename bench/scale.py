@@ -24,6 +24,12 @@ each body shuffled), then for each engine, in a fresh process:
   archive and forward index are read through SQLite's memory map), and its
   own memory at the end (``searcher_private_mb``, without those pages).
 
+The searches are repeated ``--rounds`` times (default 3), the engines and
+Lucene taking turns in each round, and every search figure is the median of
+an engine's rounds (``p50_rounds`` lists each round's p50): this machine's
+speed drifts by up to 1.8× within minutes, and turns measure every engine
+at the same times.
+
 With ``--reuse`` the archives built by an earlier run are searched again
 (their build figures are kept in each home's ``bench-build.json``).
 
@@ -248,19 +254,26 @@ def classic_search(engine):
 
 
 # -- Lucene --------------------------------------------------------------------
-def run_lucene(corpus: Path, tsv: Path, index: Path) -> dict:
+def _lucene_env() -> dict:
+    return {**os.environ, "JAVA_OPTS": os.environ.get("JAVA_OPTS", "-Xms1g -Xmx2g")}
+
+
+def build_lucene(corpus: Path, index: Path) -> dict:
     shutil.rmtree(index, ignore_errors=True)
-    env = {**os.environ, "JAVA_OPTS": os.environ.get("JAVA_OPTS", "-Xms1g -Xmx2g")}
     r = subprocess.run([str(LUCENE / "run.sh"), "index", str(corpus), str(index)],
-                       capture_output=True, text=True, env=env, check=True)
+                       capture_output=True, text=True, env=_lucene_env(), check=True)
     stats = dict(l.split("\t", 1) for l in r.stdout.splitlines() if "\t" in l)
+    return {"engine": "lucene", "docs": int(stats.get("docs", 0) or 0),
+            "docs_per_s": round(float(stats.get("docs_per_s", 0) or 0)),
+            "index_mb": round(int(stats.get("index_bytes", 0) or 0) / 1e6, 1)}
+
+
+def search_lucene(index: Path, tsv: Path) -> dict:
     t0 = time.perf_counter()
     s = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M", str(LUCENE / "run.sh"), "search", str(index),
                         str(tsv), "10", "--warmup", "1"],
-                       capture_output=True, text=True, env=env, check=True)
-    out = {"engine": "lucene", "docs": int(stats.get("docs", 0) or 0),
-           "docs_per_s": round(float(stats.get("docs_per_s", 0) or 0)),
-           "index_mb": round(int(stats.get("index_bytes", 0) or 0) / 1e6, 1)}
+                       capture_output=True, text=True, env=_lucene_env(), check=True)
+    out = {}
     for key in ("p50", "p95", "p99", "mean"):
         m = re.search(rf"\b{key}=([\d.]+)", s.stderr)
         out[f"{key}_ms"] = float(m.group(1)) if m else None
@@ -281,7 +294,7 @@ def child(args) -> None:
         print(json.dumps(search_engine(Path(args.home), Path(args.tsv))))
 
 
-def run_engine(engine: str, corpus: Path, tsv: Path, work: Path, reuse: bool) -> dict:
+def build_or_reuse(engine: str, corpus: Path, work: Path, reuse: bool) -> tuple[dict, Path]:
     home = work / f"home-{engine}-{corpus.stem}"
     saved = home / "bench-build.json"
     if reuse and saved.exists():
@@ -290,10 +303,30 @@ def run_engine(engine: str, corpus: Path, tsv: Path, work: Path, reuse: bool) ->
     else:
         row = in_subprocess("--child", "build", "--engine", engine, "--corpus", str(corpus),
                             "--home", str(home), "--work", str(work))
-    if "error" not in row:
-        row.update(in_subprocess("--child", "search", "--home", str(home), "--tsv", str(tsv),
-                                 "--work", str(work)))
-    return row
+    return row, home
+
+
+def search_once(engine: str, home: Path, tsv: Path, work: Path) -> dict:
+    if engine == "lucene":
+        return search_lucene(home, tsv)
+    return in_subprocess("--child", "search", "--home", str(home), "--tsv", str(tsv), "--work", str(work))
+
+
+ROUND_KEYS = ("p50_ms", "p95_ms", "p99_ms", "mean_ms", "cpu_p50_ms", "cpu_p95_ms", "engine_p50_ms",
+              "engine_p95_ms", "search_s")
+
+
+def searched(rounds: list[dict]) -> dict:
+    """One row of search figures from several rounds: each latency the median of
+    the rounds', the p50 of every round kept (``p50_rounds``), the rest from the last."""
+    out = dict(rounds[-1])
+    for k in ROUND_KEYS:
+        values = [r[k] for r in rounds if isinstance(r.get(k), (int, float))]
+        if values:
+            out[k] = round(statistics.median(values), 3)
+    if len(rounds) > 1:
+        out["p50_rounds"] = [r.get("p50_ms") for r in rounds]
+    return out
 
 
 def in_subprocess(*extra) -> dict:
@@ -322,6 +355,8 @@ def main() -> None:
     ap.add_argument("--quality", action="store_true", help="also MRR@10 on ARCD and XQuAD-ar per engine")
     ap.add_argument("--work", default=str(Path.home() / ".cache" / "arshif-bench"))
     ap.add_argument("--json", help="also write the rows to this file")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="search passes per engine, the engines taking turns (figures: the median)")
     ap.add_argument("--reuse", action="store_true",
                     help="search archives this script built before (same size) instead of rebuilding them")
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -340,16 +375,33 @@ def main() -> None:
     rows = []
     for n in args.sizes:
         corpus = make_corpus(n, work)
+        built: list[tuple[dict, Path]] = []
         for e in args.engines:
-            if e == "lucene":
+            try:
+                if e == "lucene":
+                    home = work / f"lucene-{n}"
+                    row = build_lucene(corpus, home)
+                else:
+                    row, home = build_or_reuse(e, corpus, work, args.reuse)
+            except (subprocess.CalledProcessError, OSError) as err:
+                row, home = {"error": str(err)}, None
+            row.update(engine=e, size=n)
+            built.append((row, home))
+        # The searches of the engines take turns, round after round: the
+        # machine's speed drifts over minutes, and each engine's figure is
+        # the median of its rounds, measured at the same times as the others'.
+        rounds: list[list[dict]] = [[] for _ in built]
+        for _ in range(args.rounds):
+            for (row, home), got in zip(built, rounds):
+                if "error" in row:
+                    continue
                 try:
-                    row = run_lucene(corpus, tsv, work / f"lucene-{n}")
+                    got.append(search_once(row["engine"], home, tsv, work))
                 except (subprocess.CalledProcessError, OSError) as err:
-                    row = {"engine": "lucene", "error": str(err)}
-            else:
-                row = run_engine(e, corpus, tsv, work, args.reuse)
-                row.setdefault("engine", e)
-            row["size"] = n
+                    got.append({"error": str(err)})
+        for (row, _), got in zip(built, rounds):
+            if got:
+                row.update(searched(got))
             rows.append(row)
             print(json.dumps(row), flush=True)
     print(table(rows))

@@ -338,7 +338,7 @@ class Arshif:
         """:func:`did_you_mean`, remembered for the last :data:`SUGGESTIONS_KEPT`
         queries until the index changes (the next page of a query, or another
         sort, asks again)."""
-        key = (query, tuple(typed), self.state.seq, self.engine.count())
+        key = (query, tuple(typed), self.state.stamp(), self.engine.count())
         try:
             return self._suggestions[key]
         except KeyError:

@@ -65,9 +65,11 @@ BLOCK = 4096  # words per row of word_blocks
 _VIEWS = ("exact", "stem", "root")
 _NARROW, _WIDE, _EMPTY = 0, 1, 2  # article rows: word-number gaps as uint16 or uint32; no words
 _HEADER = struct.Struct("<II")  # width, first word number
+_GAP_BYTES = {0: 2, 1: 4}  # _NARROW, _WIDE
 _WORD_BYTES = len(_VIEWS) * np.dtype(np.uint32).itemsize  # a word's hashes in word_blocks
 _FILTERED_VIEWS = ("exact", "stem")  # the views term_filter answers for
 _PROCESS_NUMBER = itemgetter(4)
+_width = lambda held: held[1][:4]  # a row's width, from its header (little-endian: 0 < 1 < 2)
 _NONE = np.zeros(0, dtype=np.int64)
 _NO_HASHES = np.zeros((0, len(_VIEWS)), dtype=np.uint32)
 
@@ -113,24 +115,33 @@ def encode(ids: list[int] | np.ndarray) -> bytes:
 
 
 def decode_many(rows: list[bytes]) -> tuple[np.ndarray, list[int]]:
-    """The word numbers of several rows, end to end, and how many each row has."""
-    parts, counts = [], []
-    for row in rows:
-        kind, first = _HEADER.unpack_from(row)
+    """The word numbers of several rows, end to end, and how many each row has.
+
+    The gaps of consecutive rows of one width are read in one piece (NumPy
+    calls per row cost more than a page of hits' gaps; the caller puts the
+    rows of one width together, :meth:`ForwardIndex.matched`): each row's
+    first number takes the place of its header, and one running sum over
+    all, less what it had reached before each row, gives every row's numbers."""
+    heads = [_HEADER.unpack_from(row) for row in rows]
+    counts = [0 if kind == _EMPTY else (len(row) - _HEADER.size) // _GAP_BYTES[kind] + 1
+              for (kind, _), row in zip(heads, rows)]
+    runs: list[tuple[int, list[bytes]]] = []  # (width, rows) of consecutive rows of one width
+    for (kind, _), row in zip(heads, rows):
         if kind == _EMPTY:
-            counts.append(0)
             continue
-        gaps = np.frombuffer(row, dtype=np.uint16 if kind == _NARROW else np.uint32, offset=8)
-        parts.append(np.array((first,), dtype=np.uint32))
-        parts.append(gaps)
-        counts.append(len(gaps) + 1)
-    if not parts:
+        if not runs or runs[-1][0] != kind:
+            runs.append((kind, []))
+        runs[-1][1].append(row[_HEADER.size - _GAP_BYTES[kind]:])  # the header's end stands for the first number
+    if not runs:
         return np.zeros(0, dtype=np.int64), counts
-    total = np.cumsum(np.concatenate(parts), dtype=np.int64)
-    # each row's gaps run on from the row before: take away what that row reached
-    starts = np.cumsum(counts) - counts
-    reached = np.where(starts > 0, total[np.maximum(starts - 1, 0)], 0)
-    return total - np.repeat(reached, counts), counts
+    gaps = np.concatenate([np.frombuffer(b"".join(part), dtype=np.uint16 if kind == _NARROW else np.uint32)
+                           for kind, part in runs]).astype(np.int64)
+    sizes = [c for c in counts if c]
+    starts = np.cumsum(sizes) - sizes
+    gaps[starts] = [first for kind, first in heads if kind != _EMPTY]
+    total = np.cumsum(gaps)
+    before = np.where(starts > 0, total[np.maximum(starts - 1, 0)], 0)
+    return total - np.repeat(before, sizes), counts
 
 
 def _offsets(body_length: int) -> type:
@@ -217,7 +228,7 @@ class ForwardIndex:
         except sqlite3.Error:
             return {}
         rows = [r for r in rows if r[1] == lengths(wanted[r[0]])]
-        held = [(i, w) for i, _, w, _ in rows]
+        held = sorted(((i, w) for i, _, w, _ in rows), key=_width)  # (decode_many reads a width at a time)
         out: dict[str, Held] = {i: Held({}, decode_spans(spans, len(wanted[i].body or "")))
                                 for i, _, _, spans in rows}
         if not held or not matches:

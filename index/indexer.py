@@ -69,6 +69,14 @@ class IndexState:
         tmp.write_text(json.dumps(state), encoding="utf-8")
         os.replace(tmp, self.file)
 
+    def stamp(self) -> tuple:
+        """Changes whenever the state is written (a look at the file, not a read of it)."""
+        try:
+            st = self.file.stat()
+        except OSError:
+            return ()
+        return st.st_ino, st.st_mtime_ns, st.st_size
+
     @property
     def engine_name(self) -> str:
         return self.read().get("engine", DEFAULT_ENGINE)

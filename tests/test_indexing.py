@@ -282,3 +282,14 @@ def test_the_word_cache_loads_with_the_collector_paused(tmp_path, monkeypatch, c
     assert during == [False] and after is collector
     # (four: هجرة is remembered under هجره too, the spelling whose analysis it shares)
     assert loaded == 4 and fresh.cached("هجره") == fresh.word("هجرة") == saved.word("هجرة")
+
+
+def test_the_state_stamp_changes_whenever_the_state_is_written(tmp_path):
+    from index.indexer import IndexState
+    state = IndexState(tmp_path / "index")
+    assert state.stamp() == ()  # nothing written yet
+    state.write(seq=1)
+    first = state.stamp()
+    assert first and state.stamp() == first  # looking changes nothing
+    state.write(seq=1)  # the same values written again still count as a change
+    assert state.stamp() != first
