@@ -65,11 +65,10 @@ BLOCK = 4096  # words per row of word_blocks
 _VIEWS = ("exact", "stem", "root")
 _NARROW, _WIDE, _EMPTY = 0, 1, 2  # article rows: word-number gaps as uint16 or uint32; no words
 _HEADER = struct.Struct("<II")  # width, first word number
-_GAP_BYTES = {0: 2, 1: 4}  # _NARROW, _WIDE
+_GAP_BYTES = {_NARROW: 2, _WIDE: 4}  # bytes a gap takes in a row of each width
 _WORD_BYTES = len(_VIEWS) * np.dtype(np.uint32).itemsize  # a word's hashes in word_blocks
 _FILTERED_VIEWS = ("exact", "stem")  # the views term_filter answers for
 _PROCESS_NUMBER = itemgetter(4)
-_width = lambda held: held[1][:4]  # a row's width, from its header (little-endian: 0 < 1 < 2)
 _NONE = np.zeros(0, dtype=np.int64)
 _NO_HASHES = np.zeros((0, len(_VIEWS)), dtype=np.uint32)
 
@@ -82,6 +81,11 @@ Word = tuple[str, str, str, str, int]
 #: The layout of the forward index's file: an index built with another is
 #: rebuilt (see :class:`index.indexer.IndexState`).
 FORMAT = 3
+
+
+def _width(held: tuple[str, bytes]) -> bytes:
+    """A held row's width, as its header's first bytes (little-endian, so they sort as the width)."""
+    return held[1][:4]
 
 
 def file_name() -> str:
