@@ -290,3 +290,23 @@ def test_a_forked_process_numbers_words_under_a_token_of_its_own():
     os.waitpid(pid, 0)
     token, number = map(int, os.read(r, 100).decode().split())
     assert token != before and number == numbered
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(0, 2**32 - 1), max_size=3000, unique=True), st.integers(0, 2**32 - 1))
+def test_a_bit_table_never_misses_a_hash_it_holds(held, seed):
+    from index.forward import _BitTable
+    table = _BitTable(np.array(held, dtype=np.uint32))
+    assert table.has(np.array(held, dtype=np.uint32)).all()
+    others = np.random.default_rng(seed).integers(0, 2**32, 20_000, dtype=np.uint32)
+    others = others[~np.isin(others, held)]
+    assert table.has(others).mean() < 0.05  # about one in 64 passes by chance
+
+
+def test_term_hashes_are_crc32_of_the_utf8_and_0_for_a_gap():
+    from index.forward import term_hashes
+    from index.views import GAP
+    terms = ["تهجير", GAP, "هجر", "", GAP]
+    assert term_hashes(terms).tolist() == [zlib.crc32("تهجير".encode()), 0, zlib.crc32("هجر".encode()), 0, 0]
+    assert term_hashes(iter(terms)).tolist() == term_hashes(terms).tolist()
+    assert term_hashes([]).dtype == np.uint32 and len(term_hashes([])) == 0
