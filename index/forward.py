@@ -118,9 +118,6 @@ class _BitTable:
         self._bits = np.zeros(size >> 3, dtype=np.uint8)
         np.bitwise_or.at(self._bits, slots >> 3, np.left_shift(1, slots & 7).astype(np.uint8))
 
-    def __contains__(self, h: int) -> bool:  # (for tests; answers are made in batches)
-        return bool(self.has(np.array([h], dtype=np.uint32))[0])
-
     def has(self, hashes: np.ndarray) -> np.ndarray:
         slots = hashes & self._mask
         return (self._bits[slots >> 3] >> (slots & 7).astype(np.uint8)) & 1 == 1
