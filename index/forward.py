@@ -65,7 +65,7 @@ BLOCK = 4096  # words per row of word_blocks
 _VIEWS = ("exact", "stem", "root")
 _NARROW, _WIDE, _EMPTY = 0, 1, 2  # article rows: word-number gaps as uint16 or uint32; no words
 _HEADER = struct.Struct("<II")  # width, first word number
-_GAP_BYTES = {_NARROW: 2, _WIDE: 4}  # bytes a gap takes in a row of each width
+_GAP_TYPE = {_NARROW: np.dtype(np.uint16), _WIDE: np.dtype(np.uint32)}  # a gap's type in a row of each width
 _WORD_BYTES = len(_VIEWS) * np.dtype(np.uint32).itemsize  # a word's hashes in word_blocks
 _FILTERED_VIEWS = ("exact", "stem")  # the views term_filter answers for
 _BITS_PER_HASH = 64  # of term_filter's tables: one absent term in about 64 passes
@@ -138,7 +138,7 @@ def encode(ids: list[int] | np.ndarray) -> bytes:
     gaps = a[1:] - a[:-1]
     narrow = not len(gaps) or int(gaps.max()) < 1 << 16
     return (_HEADER.pack(_NARROW if narrow else _WIDE, int(a[0]))
-            + gaps.astype(np.uint16 if narrow else np.uint32).tobytes())
+            + gaps.astype(_GAP_TYPE[_NARROW if narrow else _WIDE]).tobytes())
 
 
 def decode_many(rows: list[bytes]) -> tuple[np.ndarray, list[int]]:
@@ -150,7 +150,7 @@ def decode_many(rows: list[bytes]) -> tuple[np.ndarray, list[int]]:
     first number takes the place of its header, and one running sum over
     all, less what it had reached before each row, gives every row's numbers."""
     heads = [_HEADER.unpack_from(row) for row in rows]
-    counts = [0 if kind == _EMPTY else (len(row) - _HEADER.size) // _GAP_BYTES[kind] + 1
+    counts = [0 if kind == _EMPTY else (len(row) - _HEADER.size) // _GAP_TYPE[kind].itemsize + 1
               for (kind, _), row in zip(heads, rows)]
     runs: list[tuple[int, list[bytes]]] = []  # (width, rows) of consecutive rows of one width
     for (kind, _), row in zip(heads, rows):
@@ -158,10 +158,10 @@ def decode_many(rows: list[bytes]) -> tuple[np.ndarray, list[int]]:
             continue
         if not runs or runs[-1][0] != kind:
             runs.append((kind, []))
-        runs[-1][1].append(row[_HEADER.size - _GAP_BYTES[kind]:])  # the header's end stands for the first number
+        runs[-1][1].append(row[_HEADER.size - _GAP_TYPE[kind].itemsize:])  # the header's end stands for the first number
     if not runs:
         return np.zeros(0, dtype=np.int64), counts
-    gaps = np.concatenate([np.frombuffer(b"".join(part), dtype=np.uint16 if kind == _NARROW else np.uint32)
+    gaps = np.concatenate([np.frombuffer(b"".join(part), dtype=_GAP_TYPE[kind])
                            for kind, part in runs]).astype(np.int64)
     sizes = [c for c in counts if c]
     starts = np.cumsum(sizes) - sizes
