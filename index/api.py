@@ -15,6 +15,7 @@ import shutil
 import time
 from pathlib import Path
 from dataclasses import replace
+from itertools import chain
 from typing import Callable, Iterable, Iterator
 
 from archive import IngestReport, Store, ingest as ingest_paths
@@ -34,6 +35,7 @@ from .ranking import MODES
 from .results import Hit, SearchResults
 from .similar import more_like_this
 from .suggest import Prefiltered, did_you_mean, may_help
+from .word_relay import RelaySender
 
 ARCHIVE_FILE = "archive.sqlite3"
 INDEX_DIR = "index"
@@ -48,6 +50,7 @@ FOLLOW_AFTER = 2500
 # the process at once, so that it has started by the time the first batch is
 # stored rather than about 2 s later (what storing FOLLOW_AFTER articles takes).
 FOLLOW_BYTES = 8 << 20
+RELAY_LAG = 3000  # changes the indexing process is behind when this one starts analysing for it
 
 
 def default_home() -> Path:
@@ -124,10 +127,22 @@ class Arshif:
         start_seq = self.state.seq
         paths = list(paths)
         follower: Follower | None = None
+        relay: RelaySender | None = None
         stored = 0
 
         def follow() -> Follower:
-            return Follower(self.store.path, self.index_dir, self.state.engine_name).start()
+            # This process analyses the new words of what it stores, for the
+            # indexing process to learn (index.word_relay).
+            nonlocal relay
+            load_words(self.index_dir)
+            relay = RelaySender()
+            return Follower(self.store.path, self.index_dir, self.state.engine_name, relay.path).start()
+
+        def relay_words(articles: list[Article]) -> None:
+            # Only while the indexing process lags: when it keeps up, storing is
+            # the slower side, and analysing would only slow it down more.
+            if relay is not None and stored - follower.applied > RELAY_LAG:
+                relay.send(chain.from_iterable((a.title or "", a.body or "") for a in articles))
 
         def record(status: str) -> None:
             # A big ingest: index in a second process while this one stores.
@@ -143,7 +158,7 @@ class Arshif:
             if input_bytes(paths, FOLLOW_BYTES) >= FOLLOW_BYTES:
                 follower = follow()
             report = ingest_paths(self.store, paths, fmt=fmt, on_record=record,
-                                  options=options, on_failure=on_failure)
+                                  options=options, on_failure=on_failure, on_batch=relay_words)
         finally:
             if follower is not None:
                 aborted = report is None or report.interrupted
@@ -151,6 +166,8 @@ class Arshif:
                 follower.finish(abort=aborted,
                                 progress=(lambda n: on_index(min(n, total), total)) if total else None)
                 self.engine.refresh()
+            if relay is not None:  # (once the indexing process has read what it needs)
+                relay.close()
         if not report.interrupted:
             self._sync_reporting(on_index)
         return report

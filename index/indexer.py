@@ -10,7 +10,9 @@ A big ingest does not wait for the archive to be complete: a
 :class:`Follower` process applies the change log *while* the ingest is
 still writing it (SQLite's WAL lets it read what each committed batch
 added), so storing and indexing run on two cores at once; the ingest's own
-:func:`sync` then finds almost nothing left to do.
+:func:`sync` then finds almost nothing left to do.  Indexing is the slower
+side, so while the follower lags the storing process also analyses the new
+words of what it stores and hands them over (:mod:`index.word_relay`).
 
 The analyzer's word cache is saved beside the index (:func:`word_cache`)
 and loaded by every process that indexes, so only words never seen before
@@ -45,6 +47,7 @@ from .analysis.analyzer import collector_paused
 from .engines import DEFAULT_ENGINE, ENGINES, Engine
 from .forward import FORMAT as FORWARD_FORMAT, ForwardIndex, ForwardWriter, file_name as forward_file_name
 from .views import IndexDoc, index_docs
+from .word_relay import RelayReceiver
 
 BATCH = 500
 MAX_WORKERS = 4
@@ -274,19 +277,23 @@ class Follower:
     seq it reached in the index state and exits.  ``finish(abort=True)``
     (the ingest was interrupted) commits what is applied so far without
     catching up.  The engine is written by this process alone until then
-    (the ingesting process must not sync meanwhile).  If the process fails,
+    (the ingesting process must not sync meanwhile).  ``relay``: the file of a
+    :class:`~index.word_relay.RelaySender` whose word analyses the process
+    learns before each batch.  If the process fails,
     ``finish()`` says so, and the next :func:`sync` applies whatever it had
     not recorded (applying a change twice is harmless: an upsert)."""
 
-    def __init__(self, store_path: Path, index_dir: Path, engine: str):
+    def __init__(self, store_path: Path, index_dir: Path, engine: str, relay: Path | None = None):
         ctx = multiprocessing.get_context("spawn")
         self._stop, self._abort = ctx.Event(), ctx.Event()
         self._applied = ctx.Value("q", 0)  # changes applied so far (a change twice counts twice)
+        self._learnt = ctx.Value("q", 0)  # word analyses learnt from the relay
         # Not a daemon: Whoosh's bulk writer starts processes of its own.  It
         # stops by itself if this process dies (see _follow).
         self._proc = ctx.Process(target=_follow, name="arshif-indexer",
                                  args=(str(store_path), str(index_dir), engine, self._stop,
-                                       self._abort, os.getpid(), self._applied))
+                                       self._abort, os.getpid(), self._applied,
+                                       str(relay) if relay else None, self._learnt))
 
     def start(self) -> "Follower":
         self._proc.start()
@@ -296,6 +303,11 @@ class Follower:
     def applied(self) -> int:
         """How many changes the process has applied so far."""
         return self._applied.value
+
+    @property
+    def learnt(self) -> int:
+        """How many word analyses the process has learnt from the relay so far."""
+        return self._learnt.value
 
     def finish(self, abort: bool = False, progress: Callable[[int], None] | None = None) -> bool:
         """Let the process catch up (or, with ``abort``, wind up) and stop; True if it
@@ -333,7 +345,8 @@ class _Beside(threading.Thread):
             raise self._error
 
 
-def _follow(store_path: str, index_dir: str, engine_name: str, stop, abort, parent: int, applied) -> None:
+def _follow(store_path: str, index_dir: str, engine_name: str, stop, abort, parent: int, applied,
+            relay: str | None, learnt) -> None:
     # Ctrl-C reaches the whole process group: the ingesting process decides
     # (finish(abort=True)), so that this one commits what it has applied.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -343,6 +356,7 @@ def _follow(store_path: str, index_dir: str, engine_name: str, stop, abort, pare
     load_words(state.dir)
     gc.freeze()  # the word cache's million objects: no collection of this process walks them
     seq = 0 if state.stale else state.seq
+    words = RelayReceiver(relay) if relay else None
     finishing: list[_Beside] = []
     fw = ForwardIndex(state.dir).writer()
     try:
@@ -357,6 +371,8 @@ def _follow(store_path: str, index_dir: str, engine_name: str, stop, abort, pare
                     for i in range(0, len(ids), BATCH):
                         if abort.is_set():
                             break
+                        if words is not None:
+                            learnt.value += words.receive()  # (only this process writes it)
                         _apply(store, w, fw, ids[i:i + BATCH], 1, None, None)
                         with applied.get_lock():
                             applied.value += len(ids[i:i + BATCH])
@@ -383,6 +399,8 @@ def _follow(store_path: str, index_dir: str, engine_name: str, stop, abort, pare
             task.join()
         engine.close()
         store.close()
+        if words is not None:
+            words.close()
     # Done and committed: exit without tearing down the word caches (millions of
     # objects, seconds that the ingest would wait for in finish()).
     sys.stdout.flush()

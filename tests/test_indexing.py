@@ -16,6 +16,7 @@ from index.analysis import Analyzer, analyzer
 from index.api import Arshif
 from index.indexer import word_cache
 from index.views import GAP, index_doc
+from index.word_relay import RelayReceiver, RelaySender
 from ingest_fixtures import paragraph, src, write_jsonl  # noqa: F401
 
 TEXT = st.text(alphabet=st.sampled_from(list("بتهجير الـمُهَجَّرِينَ،.«»_-\u200c\u200f 12٣\n\t#")), max_size=80)
@@ -89,20 +90,59 @@ def _corpus(path, n):
 
 @pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
 def test_a_big_ingest_indexes_beside_the_archive(tmp_path, src, monkeypatch, engine):
-    """With the follower process (started after FOLLOW_AFTER articles), the index
-    ends exactly as with the plain ingest-then-sync path."""
+    """With the follower process (started after FOLLOW_AFTER articles), with or
+    without the word relay, the index ends exactly as with the plain
+    ingest-then-sync path."""
     corpus = _corpus(src / "news.jsonl", 60)
-    results = {}
-    for follow_after in (10, 10**9):
+    results, followers = {}, []
+
+    class Watched(index.api.Follower):
+        def start(self):
+            followers.append(self)
+            return super().start()
+    monkeypatch.setattr(index.api, "Follower", Watched)
+    # A sender with a memo of its own: this process's knows the corpus's words from earlier tests.
+    monkeypatch.setattr(index.api, "RelaySender", lambda: RelaySender(Analyzer()))
+    for follow_after, relay_lag in ((10, 10**9), (10, -1), (10**9, -1)):
         monkeypatch.setattr(index.api, "FOLLOW_AFTER", follow_after)
-        home = tmp_path / f"home-{follow_after}"
+        monkeypatch.setattr(index.api, "RELAY_LAG", relay_lag)
+        home = tmp_path / f"home-{follow_after}-{relay_lag}"
         with Arshif(home, engine=engine) as a:
             report = a.ingest([corpus])
             assert report.added == 60 and report.duplicate == 1
             assert a.state.seq == a.store.last_seq()
             assert a.engine.count() == 60
-            results[follow_after] = [(h.article.id, h.matched) for h in a.search("مفاوضات درعا", limit=20).hits]
-    assert results[10] == results[10**9] and results[10]
+            results[follow_after, relay_lag] = [(h.article.id, h.matched, h.snippet.text("[", "]"))
+                                                for h in a.search("مفاوضات درعا", limit=20).hits]
+    assert results[10, 10**9] == results[10, -1] == results[10**9, -1] and results[10, -1]
+    # the first follower analysed its words itself, the second learnt those of all
+    # but the first batch (stored before it started) from the relay
+    assert [f.learnt > 0 for f in followers] == [False, True]
+
+
+def test_the_word_relay_brings_analyses_in_complete_frames():
+    """What the sender analyses, the receiver learns (exactly that analysis); a frame
+    still being written waits for the next look; words met before are not sent again."""
+    sender_side, receiver_side = Analyzer(), Analyzer()
+    sender = RelaySender(sender_side)
+    receiver = RelayReceiver(sender.path, receiver_side)
+    try:
+        assert receiver.receive() == 0
+        assert sender.send(["وبالمفاوضات الأردنية، اليوم", "درعا."]) == 4
+        assert sender.send(["درعا: اليوم"]) == 0  # known to the sender already
+        frame = marshal.dumps({"تهجير": tuple(analyzer.word("تهجير"))})
+        with open(sender.path, "ab", buffering=0) as f:
+            f.write(len(frame).to_bytes(4, "little") + frame[:5])  # half written
+            assert receiver.receive() == 4 and receiver_side.cached("تهجير") is None
+            f.write(frame[5:])
+        assert receiver.receive() == 1 and receiver.receive() == 0
+        for w in ("وبالمفاوضات", "الأردنية", "اليوم", "درعا", "تهجير"):
+            assert receiver_side.cached(w) == analyzer.word(w)
+    finally:
+        sender.close()
+        receiver.close()
+    assert not sender.path.exists() and sender.send(["جديدة"]) == 0
+    assert RelayReceiver(sender.path, Analyzer()).receive() == 0  # gone: nothing to learn
 
 
 def test_a_big_input_starts_indexing_beside_the_ingest_at_once(tmp_path, src, monkeypatch):

@@ -20,7 +20,7 @@ import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 from . import lexicon, morph
 from .normalize import normalize, normalize_keep_hamza
@@ -126,6 +126,32 @@ class Analyzer:
         tmp.write_bytes(data)
         os.replace(tmp, path)
         return True
+
+    def analyze_new(self, texts: Iterable[str]) -> dict[str, tuple]:
+        """Analyse the words of ``texts`` not memoized yet (memoizing them); their
+        analyses as plain tuples, ``{surface: (normalized, stem, root, stop)}``:
+        what another process can :meth:`learn` instead of analysing them again."""
+        cache = self._cache
+        pieces: set[str] = set()
+        for text in texts:
+            pieces.update(text.split())
+        fresh: dict[str, tuple] = {}
+        # Most pieces are one word, memoized already (a set difference in C).
+        for piece in pieces.difference(cache):
+            for w in WORD.findall(piece):
+                if w not in cache:
+                    fresh[w] = tuple(self.word(w))
+        return fresh
+
+    def learn(self, entries: dict[str, tuple]) -> None:
+        """Memoize analyses made elsewhere (:meth:`analyze_new` in another process)."""
+        new, cache = tuple.__new__, self._cache
+        with self._lock:
+            if len(cache) + len(entries) >= self._cache_size:
+                return  # (a full memo is cleared by word(); these are only a head start)
+            for k, v in entries.items():
+                if k not in cache:
+                    cache[k] = new(WordAnalysis, v)
 
     def word(self, surface: str) -> WordAnalysis:
         a = self._cache.get(surface)
