@@ -16,10 +16,8 @@ from typing import Callable, Iterable
 
 from .metadata import Defaults, prepare
 from .readers import ReadOptions, read_source, walk
-from .records import Article, Failure, Record
+from .records import Failure, Record
 from .store import STATUSES, Store
-
-CHANGED = ("added", "updated")  # the statuses of a stored record that an index must take in
 
 BATCH = 500  # records in each of the first transactions of an ingest
 # A long ingest commits less often: each commit writes every page its batch
@@ -74,13 +72,13 @@ def ingest(store: Store, paths: Iterable, fmt: str | None = None,
            on_record: Callable[[str], None] | None = None,
            options: IngestOptions | None = None,
            on_failure: Callable[[Failure], None] | None = None,
-           on_batch: Callable[[list[Article]], None] | None = None) -> IngestReport:
+           before_batch: Callable[[list[Record]], None] | None = None) -> IngestReport:
     """Read every path (directories walked, ``-`` = stdin) into ``store``.
 
     ``on_record(status)`` is called for each stored record, ``on_failure`` for
-    each failure, as they happen; ``on_batch(articles)`` once a batch is
-    committed, with the articles it added or updated (as stored: what an
-    index has to take in).  On KeyboardInterrupt the batch in flight is
+    each failure, as they happen; ``before_batch(records)`` with each batch
+    of records before it is stored (so that what an index will need of them
+    can be prepared before an indexer reads them).  On KeyboardInterrupt the batch in flight is
     rolled back and the report (``interrupted=True``) covers what was committed.
     """
     opts = options or IngestOptions(fmt=fmt)
@@ -99,14 +97,14 @@ def ingest(store: Store, paths: Iterable, fmt: str | None = None,
         nonlocal stored
         counts = dict.fromkeys(STATUSES, 0)
         near = 0
-        done, changed = [], []
+        done = []
+        if before_batch:
+            before_batch(pending)
         with store.batch():
             for result in store.put_many(pending):
                 counts[result.status] += 1
                 near += result.near
                 done.append(result.status)
-                if result.status in CHANGED:
-                    changed.append(result.article)
         for k, v in counts.items():
             setattr(report, k, getattr(report, k) + v)
         report.near_duplicate += near
@@ -115,8 +113,6 @@ def ingest(store: Store, paths: Iterable, fmt: str | None = None,
             for status in done:
                 on_record(status)
         pending.clear()
-        if on_batch and changed:
-            on_batch(changed)
 
     try:
         with store.bulk():

@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Iterator
 from archive import IngestReport, Store, ingest as ingest_paths
 from archive.ingest import IngestOptions
 from archive.readers import input_bytes
-from archive.records import Article
+from archive.records import Article, Record
 
 from .analysis import Token, analyzer, normalize
 from .engines import ENGINES, SORTS, engine_advice
@@ -138,11 +138,11 @@ class Arshif:
             relay = RelaySender()
             return Follower(self.store.path, self.index_dir, self.state.engine_name, relay.path).start()
 
-        def relay_words(articles: list[Article]) -> None:
+        def relay_words(records: list[Record]) -> None:
             # Only while the indexing process lags: when it keeps up, storing is
             # the slower side, and analysing would only slow it down more.
             if relay is not None and stored - follower.applied > RELAY_LAG:
-                relay.send(chain.from_iterable((a.title or "", a.body or "") for a in articles))
+                relay.send(chain.from_iterable((r.title or "", r.body or "") for r in records))
 
         def record(status: str) -> None:
             # A big ingest: index in a second process while this one stores.
@@ -158,7 +158,7 @@ class Arshif:
             if input_bytes(paths, FOLLOW_BYTES) >= FOLLOW_BYTES:
                 follower = follow()
             report = ingest_paths(self.store, paths, fmt=fmt, on_record=record,
-                                  options=options, on_failure=on_failure, on_batch=relay_words)
+                                  options=options, on_failure=on_failure, before_batch=relay_words)
         finally:
             if follower is not None:
                 aborted = report is None or report.interrupted

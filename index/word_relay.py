@@ -4,11 +4,11 @@ During a big ingest two processes share the work (:class:`index.indexer.Follower
 one stores the articles, the other indexes them.  The indexing one is the
 slower, and a third of its time went to analysing words never seen before
 (about 30 µs each, 365,000 of them at 72,716 news articles), while the
-storing one finished early and left its core idle.  So the storing process
-analyses each committed batch's new words (:meth:`Analyzer.analyze_new
-<index.analysis.Analyzer.analyze_new>`) and appends their analyses to a
-file; the indexing process reads what was appended before each batch it
-indexes and memoizes it (:meth:`Analyzer.learn
+storing one finished early and left its core idle.  So, while the indexing
+process lags, the storing one analyses the new words of each batch before
+storing it (:meth:`Analyzer.analyze_new <index.analysis.Analyzer.analyze_new>`)
+and appends their analyses to a file; the indexing process reads what was
+appended before each batch it indexes and memoizes it (:meth:`Analyzer.learn
 <index.analysis.Analyzer.learn>`), so its analyzer finds them as known
 words.
 
