@@ -135,8 +135,12 @@ class Arshif:
             # indexing process to learn (index.word_relay).
             nonlocal relay
             load_words(self.index_dir)
-            relay = RelaySender()
-            return Follower(self.store.path, self.index_dir, self.state.engine_name, relay.path).start()
+            try:
+                relay = RelaySender()
+            except OSError:  # no temporary directory to write: the indexing process analyses alone
+                relay = None
+            return Follower(self.store.path, self.index_dir, self.state.engine_name,
+                            relay.path if relay else None).start()
 
         def relay_words(records: list[Record]) -> None:
             # Only while the indexing process lags: when it keeps up, storing is

@@ -123,6 +123,19 @@ def test_a_big_ingest_indexes_beside_the_archive(tmp_path, src, monkeypatch, eng
     assert [f.learnt > 0 for f in followers] == [False, False, True]
 
 
+def test_a_big_ingest_without_a_temporary_directory_indexes_without_the_relay(tmp_path, src, monkeypatch):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "missing"))  # no temporary directory
+    with pytest.raises(OSError):
+        RelaySender()
+    monkeypatch.setattr(index.api, "FOLLOW_BYTES", 0)
+    monkeypatch.setattr(index.api, "RELAY_LAG", -1)
+    with Arshif(tmp_path / "home", engine="tantivy") as a:
+        report = a.ingest([_corpus(src / "news.jsonl", 60)])
+        assert report.added == 60 and a.engine.count() == 60
+        assert a.state.seq == a.store.last_seq()
+        assert a.search("مفاوضات درعا").hits
+
+
 def test_the_word_relay_brings_analyses_in_complete_frames():
     """What the sender analyses, the receiver learns (exactly that analysis); a frame
     still being written waits for the next look; words met before are not sent again."""
@@ -336,3 +349,17 @@ def test_the_state_stamp_changes_whenever_the_state_is_written(tmp_path):
     assert first and state.stamp() == first  # looking changes nothing
     state.write(seq=1)  # the same values written again still count as a change
     assert state.stamp() != first
+
+
+def test_a_relay_that_cannot_write_stops_and_removes_its_file(monkeypatch):
+    """A full disk: the sender stops (the indexing process analyses the words itself)."""
+    sender = RelaySender(Analyzer())
+    receiver = RelayReceiver(sender.path, Analyzer())
+
+    def full(data):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(sender._file, "write", full)
+    assert sender.send(["تهجير المدنيين"]) == 2  # analysed, not passed on
+    assert not sender.path.exists() and sender.send(["كلمات أخرى"]) == 0
+    assert receiver.receive() == 0
+    receiver.close()
