@@ -80,19 +80,14 @@ class RelayReceiver:
     def __init__(self, path: str | Path, analyzer: Analyzer = _analyzer):
         self.path, self._analyzer = Path(path), analyzer
         self._offset = 0
-        self._file = None
-        self._open()
-
-    def _open(self) -> bool:
-        try:
+        try:  # (the sender made the file before this process started)
             self._file = open(self.path, "rb")
         except OSError:
-            return False  # gone (the ingest ended) or never made: nothing to learn
-        return True
+            self._file = None  # gone (the ingest ended): nothing to learn
 
     def receive(self) -> int:
         """Learn the analyses appended since the last call; how many."""
-        if self._file is None and not self._open():
+        if self._file is None:
             return 0
         self._file.seek(self._offset)
         data = self._file.read()
