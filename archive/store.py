@@ -370,15 +370,23 @@ class Store:
         is True when its body is the same as this article's (after
         normalization), False for a near duplicate.  Empty when alone.
         """
-        row = self.db.execute("SELECT dup_group, body_key FROM articles WHERE id = ?",
-                              (article_id,)).fetchone()
-        if not row or not row[0]:
-            return []
-        rows = self.db.execute(
-            "SELECT id, title, source, date, url, body_key FROM articles"
-            " WHERE dup_group = ? AND id != ? ORDER BY rowid", (row[0], article_id)).fetchall()
-        return [{"id": r[0], "title": r[1], "source": r[2], "date": r[3], "url": r[4],
-                 "exact": bool(row[1]) and r[5] == row[1]} for r in rows]
+        return self.duplicates_of_many([article_id]).get(article_id, [])
+
+    def duplicates_of_many(self, ids: list[str]) -> dict[str, list[dict]]:
+        """:meth:`duplicates_of` for each of ``ids`` that has duplicates, in one query
+        (a page of search hits)."""
+        out: dict[str, list[dict]] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            rows = self.db.execute(
+                "SELECT a.id, d.id, d.title, d.source, d.date, d.url, a.body_key IS NOT NULL"
+                " AND a.body_key != '' AND d.body_key = a.body_key"
+                " FROM articles a JOIN articles d ON d.dup_group = a.dup_group AND d.id != a.id"
+                f" WHERE a.id IN ({','.join('?' * len(chunk))}) ORDER BY d.rowid", chunk)
+            for of, *r in rows:
+                out.setdefault(of, []).append({"id": r[0], "title": r[1], "source": r[2], "date": r[3],
+                                               "url": r[4], "exact": bool(r[5])})
+        return out
 
     def iter_articles(self, batch_size: int = 1000) -> Iterator[Article]:
         last = ""

@@ -414,10 +414,10 @@ class Arshif:
             self._fetch.record(want, needed)
         page = kept[results.offset:want] if grouped else kept
         held = self.forward.matched([a for a, _ in page], matches) if snippets else {}
+        also = self.store.duplicates_of_many([a.id for a, _ in page if a.dup_group]) if grouped else {}
         for a, score in page:
             hit = self._hit(a, score, matches, snippets, held.get(a.id))
-            if grouped and getattr(a, "dup_group", None):
-                hit.also_in = self._duplicates(a.id)
+            hit.also_in = also.get(a.id, [])
             results.hits.append(hit)
 
     def _fold(self, results: SearchResults, q, filters, fetch: int, want: int,

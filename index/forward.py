@@ -181,8 +181,25 @@ def encode_spans(spans: list[tuple[int, int]], body_length: int) -> bytes:
 
 
 def decode_spans(row: bytes, body_length: int) -> list[tuple[int, int]]:
-    offsets = iter(np.frombuffer(row, dtype=_offsets(body_length)).tolist())
-    return list(zip(offsets, offsets))  # (start, end) pairs
+    return decode_spans_many([(row, body_length)])[0]
+
+
+def decode_spans_many(rows: list[tuple[bytes, int]]) -> list[list[tuple[int, int]]]:
+    """:func:`decode_spans` of several ``(row, body length)``: the rows of one
+    offset type are read in one piece (almost every body is below 65,536
+    characters), as NumPy calls per row cost more than their few offsets."""
+    out: list[list[tuple[int, int]]] = [[] for _ in rows]
+    by_type: dict[type, list[int]] = {}
+    for k, (_, length) in enumerate(rows):
+        by_type.setdefault(_offsets(length), []).append(k)
+    for kind, members in by_type.items():
+        flat = np.frombuffer(b"".join(rows[k][0] for k in members), dtype=kind).tolist()
+        width, pos = np.dtype(kind).itemsize, 0
+        for k in members:
+            end = pos + len(rows[k][0]) // width
+            out[k] = list(zip(flat[pos:end:2], flat[pos + 1:end:2]))  # (start, end) pairs
+            pos = end
+    return out
 
 
 class Held(NamedTuple):
@@ -256,8 +273,8 @@ class ForwardIndex:
             return {}
         rows = [r for r in rows if r[1] == lengths(wanted[r[0]])]
         held = sorted(((i, w) for i, _, w, _ in rows), key=_width)  # (decode_many reads a width at a time)
-        out: dict[str, Held] = {i: Held({}, decode_spans(spans, len(wanted[i].body or "")))
-                                for i, _, _, spans in rows}
+        spans = decode_spans_many([(f, len(wanted[i].body or "")) for i, _, _, f in rows])
+        out: dict[str, Held] = {r[0]: Held({}, f) for r, f in zip(rows, spans)}
         if not held or not matches:
             return out
         ids, counts = decode_many([w for _, w in held])
@@ -272,11 +289,11 @@ class ForwardIndex:
         # sorts them out.
         flagged = np.zeros(1 << 16, dtype=bool)
         flagged[term_hashes(chain.from_iterable(getattr(matches, view) for view in _VIEWS)) & 0xFFFF] = True
-        mine = np.take(hashes, ids, axis=0)  # (take gathers rows twice as fast as indexing)
+        mine = hashes.take(ids, axis=0)  # (take gathers rows twice as fast as indexing)
         hit = flagged[mine[:, 0]] | flagged[mine[:, 1]] | flagged[mine[:, 2]]
         if not hit.any():
             return out
-        owner = np.repeat(np.arange(len(held)), counts)[hit].tolist()
+        owner = np.arange(len(held)).repeat(counts)[hit].tolist()
         kinds: dict[int, tuple[str, str | None]] = {}
         surfaces = self._surfaces
         for word, row in zip(ids[hit].tolist(), owner):

@@ -60,6 +60,21 @@ def test_engines_return_the_same_hits_with_close_scores(libs, q):
 
 
 @pytest.mark.parametrize("name", list(ENGINES))
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_hits_read_in_parts_are_the_hits_read_whole(libs, name, sort):
+    # (tantivy reads a hit's id when it is first asked for)
+    q = "جنيف OR النفط OR مخيم OR مفاوضات"
+    whole = list(run(libs[name], q, limit=20, sort=sort).hits)
+    assert len(whole) > 3
+    hits = run(libs[name], q, limit=20, sort=sort).hits
+    assert hits[1:3] == whole[1:3] and hits[0] == whole[0] and hits[-1] == whole[-1]
+    assert hits[::-1] == whole[::-1] and hits[len(whole):] == [] and len(hits) == len(whole)
+    assert list(hits) == whole and hits == whole
+    with pytest.raises(IndexError):
+        hits[len(whole)]
+
+
+@pytest.mark.parametrize("name", list(ENGINES))
 def test_phrase_with_a_stop_word_keeps_its_gap(libs, name):
     lib = libs[name]
     assert [i for i, _ in run(lib, '"مخيم في اليرموك"').hits][0] in {"n1", "n5"}

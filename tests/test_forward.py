@@ -10,7 +10,8 @@ from hypothesis import given, settings, strategies as st
 import index.forward
 from archive.records import Article
 from index.api import Arshif
-from index.forward import BLOCK, ForwardIndex, Held, decode_many, decode_spans, encode, encode_spans
+from index.forward import (BLOCK, ForwardIndex, Held, decode_many, decode_spans, decode_spans_many, encode,
+                           encode_spans)
 from index.highlight import fragment_spans, snippet
 from index.query import compile_query
 from index.views import index_doc
@@ -228,6 +229,14 @@ def test_long_bodies_keep_wide_fragment_offsets():
     spans = fragment_spans(body)
     assert len(body) > 1 << 16 and spans[-1][1] == len(body)
     assert decode_spans(encode_spans(spans, len(body)), len(body)) == spans
+
+
+def test_fragments_of_several_bodies_are_read_together_as_each_alone():
+    long = ("جملة طويلة جدا. " * 6000) + "تهجير في النهاية."
+    bodies = ["قصيرة. ثانية؟ ثالثة", long, "", "واحدة فقط", long[:70000], "جملة. " * 30]
+    rows = [(encode_spans(fragment_spans(b), len(b)), len(b)) for b in bodies]
+    assert decode_spans_many(rows) == [fragment_spans(b) for b in bodies]
+    assert decode_spans_many([]) == []
 
 
 def test_term_hashes_are_the_crc32_of_each_terms_utf8_and_0_for_a_gap():

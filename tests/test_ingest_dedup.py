@@ -42,6 +42,8 @@ def test_exact_duplicates_linked_and_indexed_once(src, home):
         assert dup == {"id": "d1", "title": "الخبر في صحيفة", "source": "الرياض", "date": None,
                        "url": None, "exact": True}
         assert a.duplicates_of("d3") == []
+        assert a.store.duplicates_of_many(["d3", "d2", "d1", "missing"]) == {
+            "d1": a.duplicates_of("d1"), "d2": a.duplicates_of("d2")}
         hits = [h.article.id for h in a.search("رقم 100").hits]
         assert "d1" in hits and "d2" not in hits
 
@@ -62,6 +64,8 @@ def test_near_duplicates_grouped_but_both_indexed(src, home):
         assert a.engine.count() == 3
         assert a.duplicates_of("n2") == [{"id": "n1", "title": "رواية أولى", "source": "الرياض",
                                           "date": None, "url": None, "exact": False}]
+        (hit,) = [h for h in a.search("رواية").hits if h.article.id in ("n1", "n2")]
+        assert hit.also_in == a.duplicates_of(hit.article.id)
 
 
 def test_short_boilerplate_bodies_are_not_duplicates(src, home):

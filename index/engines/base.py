@@ -31,7 +31,7 @@ from bisect import bisect_right
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from ..query import ir
 from ..views import IndexDoc
@@ -64,7 +64,9 @@ def fieldnorm_id(length: int) -> int:
 @dataclass
 class EngineHits:
     total: int
-    hits: list[tuple[str, float]]  # (article id, score), best first
+    #: (article id, score), best first: a list, or a sequence that reads the
+    #: ids as they are asked for (an engine whose ids cost a read each)
+    hits: Sequence[tuple[str, float]]
 
 
 def facet_values(doc: IndexDoc) -> dict[str, str]:
