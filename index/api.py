@@ -432,9 +432,10 @@ class Arshif:
         kept: list[tuple[Article, float]] = []
         seen_groups: set[str] = set()
         needed = len(found.hits)
-        # Articles are read a page at a time, only until the page is full.
-        step = max(results.limit, 10)
-        for i in range(0, len(found.hits), step):
+        # Articles are read a page at a time, only until the page is full (after
+        # the first page, twice as many as are still missing).
+        i, step = 0, max(results.limit, 10)
+        while i < len(found.hits):
             chunk = found.hits[i:i + step]
             articles = self.store.get_many([d for d, _ in chunk])
             for k, (doc_id, score) in enumerate(chunk, i + 1):
@@ -452,6 +453,9 @@ class Arshif:
                     needed = k
             if grouped and len(kept) >= want:
                 break
+            i += len(chunk)
+            if grouped:
+                step = 2 * (want - len(kept))
         return kept, needed
 
     def _has_groups(self) -> bool:
