@@ -364,8 +364,7 @@ class Arshif:
             return self._suggestions[key]
         except KeyError:
             pass
-        may_have = self.forward.term_filter()
-        found = did_you_mean(query, typed, Prefiltered(self.engine, may_have) if may_have else self.engine)
+        found = did_you_mean(query, typed, Prefiltered(self.engine, self.forward.term_filter))
         if len(self._suggestions) >= SUGGESTIONS_KEPT:
             try:  # forget the oldest (another thread may be doing the same)
                 self._suggestions.pop(next(iter(self._suggestions)), None)

@@ -47,6 +47,7 @@ SENTENCE = re.compile(r"(?:[^\n.!?؟؛…]+|[.!?؟؛…](?=[^\s.!?؟؛…]))+(?:
 CLAUSE = re.compile(r"[^،,:;]+[،,:;]*")
 MAX_FRAGMENT = 220
 _end = itemgetter(1)
+_score, _start = itemgetter(0), itemgetter(1)  # of a scored fragment (score, start, end)
 _AFTER_ALL = float("inf")  # sorts after every end offset
 ELLIPSIS = " … "
 
@@ -331,7 +332,8 @@ def snippet(text: str, matches: MatchSet, max_fragments: int = 2,
             scored.append((sum(distinct.values()) + 0.1 * inside, s, e))
     if not scored:
         return _opening(text)
-    best = sorted(sorted(scored, key=lambda x: -x[0])[:max_fragments], key=lambda x: x[1])
+    best = sorted(scored, key=_score, reverse=True)[:max_fragments]  # (stable: ties keep text order)
+    best.sort(key=_start)
     frags = []
     for _, s, e in best:
         lo, hi = _window(text, s, e, spans)

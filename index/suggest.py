@@ -19,7 +19,7 @@ lookups per rare word.
 """
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Callable, Protocol
 
 from .analysis import analyzer
 
@@ -45,20 +45,31 @@ class Prefiltered:
     word may have: ``may_have(view, terms)`` gives False for a term surely absent
     (counted 0 without asking), or None when it cannot tell for that view (see
     :meth:`index.forward.ForwardIndex.term_filter`).
+
     Most of a word's hundreds of edits are no word at all, and each engine
     look-up costs a microsecond or more; batches of fewer than
-    :data:`PREFILTER_FROM` terms are asked as they are."""
+    :data:`PREFILTER_FROM` terms are asked as they are.  ``term_filter``
+    gives ``may_have`` (or None: no filter), asked for at the first big batch
+    only: most searches that look for a suggestion find no rare word and
+    never need it."""
 
-    def __init__(self, stats: TermStats, may_have):
-        self._stats, self._may_have = stats, may_have
+    def __init__(self, stats: TermStats, term_filter: Callable[[], Callable | None]):
+        self._stats, self._term_filter, self._may_have = stats, term_filter, _UNASKED
 
     def doc_frequencies(self, field: str, terms: list[str]) -> list[int]:
-        maybe = self._may_have(field.partition("_")[2], terms) if len(terms) >= PREFILTER_FROM else None
+        if len(terms) < PREFILTER_FROM:
+            return self._stats.doc_frequencies(field, terms)
+        if self._may_have is _UNASKED:
+            self._may_have = self._term_filter()
+        maybe = self._may_have(field.partition("_")[2], terms) if self._may_have else None
         if maybe is None:
             return self._stats.doc_frequencies(field, terms)
         asked = [t for t, m in zip(terms, maybe) if m]
         counts = iter(self._stats.doc_frequencies(field, asked) if asked else ())
         return [next(counts) if m else 0 for m in maybe]
+
+
+_UNASKED = object()
 
 
 def edits(word: str) -> set[str]:

@@ -384,7 +384,24 @@ def test_did_you_mean_asks_the_engine_only_about_terms_some_word_has(fx):
 
     for view, word in (("exact", "تهجر"), ("stem", "هجر")):
         terms = sorted(edits(word))
-        counts = Prefiltered(Counting(), may_have).doc_frequencies(f"body_{view}", terms)
+        counts = Prefiltered(Counting(), lambda: may_have).doc_frequencies(f"body_{view}", terms)
         assert counts == fx.engine.doc_frequencies(f"body_{view}", terms)
         assert any(counts)
     assert len(asked) < 0.2 * (len(edits("تهجر")) + len(edits("هجر")))
+
+
+def test_did_you_mean_reads_the_word_filter_only_for_a_big_batch(fx):
+    from index.suggest import PREFILTER_FROM, Prefiltered
+    made = []
+
+    def term_filter():
+        made.append(1)
+        return None  # cannot tell: every term is asked
+
+    stats = Prefiltered(fx.engine, term_filter)
+    assert stats.doc_frequencies("body_exact", ["تهجير"]) == fx.engine.doc_frequencies("body_exact", ["تهجير"])
+    assert made == []
+    many = ["تهجير", "مخيم"] + [f"كلمة{i}" for i in range(PREFILTER_FROM)]
+    assert stats.doc_frequencies("body_exact", many) == fx.engine.doc_frequencies("body_exact", many)
+    stats.doc_frequencies("body_stem", many)
+    assert made == [1]

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import attrgetter
 from typing import Protocol
 
 from .. import ranking
@@ -134,25 +136,25 @@ class _Compiler:
         if not negated:
             self.typed.append(w.text)
         fields = _fields(w.field)
+        factor = ranking.STOPWORD_WEIGHT if soft else 1.0
         parts = []
         for t in toks:
             if not negated:
                 self.words.append(t.normalized)
-            factor = ranking.STOPWORD_WEIGHT if soft else 1.0
             if factor <= 0 or soft and self.too_common("exact", t.normalized, ranking.STOPWORD_MAX_SHARE):
                 continue
+            stop = is_stop(t)
             should = []
             for view in self.views:
-                if is_stop(t) and view != "exact" and (soft or t.stop):
+                if stop and view != "exact" and (soft or t.stop):
                     continue
                 if (view == "root" and self.long and len(self.views) > 1
                         and self.too_common("root", t.root, ranking.ROOT_MAX_SHARE)):
                     continue
-                term = {"exact": t.normalized, "stem": t.stem, "root": t.root}[view]
+                term = _TERM_OF[view](t)
                 if not negated:
                     self.matches.add(view, term)
-                for f in fields:
-                    should.append(ir.TermQ(field_name(f, view), term, weight(f, view) * factor))
+                should.extend(ir.TermQ(name, term, boost * factor) for name, boost in _targets(fields, view))
             if should:
                 parts.append(ir.BoolQ(should=tuple(should)))
         if not parts:
@@ -269,6 +271,15 @@ class _Compiler:
                 out.append(ir.PhraseQ(field_name("body", "stem"), (a, b), slop=ranking.PROXIMITY_SLOP,
                                       boost=ranking.PROXIMITY_WEIGHT))
         return out
+
+
+_TERM_OF = {"exact": attrgetter("normalized"), "stem": attrgetter("stem"), "root": attrgetter("root")}
+
+
+@lru_cache(maxsize=None)
+def _targets(fields: tuple[str, ...], view: str) -> tuple[tuple[str, float], ...]:
+    """``(index field, weight)`` of a view of ``fields``: what a word's term is searched in."""
+    return tuple((field_name(f, view), weight(f, view)) for f in fields)
 
 
 def _fields(only: str | None) -> tuple[str, ...]:
