@@ -107,8 +107,11 @@ class _Hits(Sequence):
         return len(self._hits)
 
     def __getitem__(self, i):
-        wanted = range(len(self._hits))[i]  # (an IndexError, or the positions asked for)
-        end = (max(wanted[0], wanted[-1]) if wanted else -1) + 1 if isinstance(wanted, range) else wanted + 1
+        wanted = range(len(self._hits))[i]  # the positions asked for (or an IndexError)
+        if isinstance(wanted, range):  # a slice
+            end = max(wanted[0], wanted[-1]) + 1 if wanted else 0
+        else:
+            end = wanted + 1
         read = self._read
         if end > len(read):
             doc = self._searcher.doc

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from operator import attrgetter
 from typing import Protocol
 
@@ -276,7 +275,6 @@ class _Compiler:
 _TERM_OF = {"exact": attrgetter("normalized"), "stem": attrgetter("stem"), "root": attrgetter("root")}
 
 
-@lru_cache(maxsize=None)
 def _targets(fields: tuple[str, ...], view: str) -> tuple[tuple[str, float], ...]:
     """``(index field, weight)`` of a view of ``fields``: what a word's term is searched in."""
     return tuple((field_name(f, view), weight(f, view)) for f in fields)
