@@ -335,7 +335,7 @@ class Arshif:
         else:
             # The article and its duplicates are left out after ranking (the
             # engines have no "by id" query): read that many more hits.
-            exclude = {article_id} | {d["id"] for d in self._duplicates(article_id)}
+            exclude = {article_id} | {d["id"] for d in self.store.duplicates_of(article_id)}
             wanted = SearchResults(query=results.query, mode="stem", total=0, hits=[], offset=0,
                                    limit=min(offset + limit + len(exclude), MAX_FETCH), sort="relevance")
             self._run(wanted, q, ir.Filters(), matches, snippets=False, collapse=True)
@@ -400,20 +400,19 @@ class Arshif:
 
     def _run(self, results: SearchResults, q, filters, matches, snippets: bool, collapse: bool) -> None:
         want = results.offset + results.limit
-        grouped = collapse and self._has_groups()
         # Collapsing duplicates can shorten the list: fetch more than the page (as
         # many as recent pages needed, index.fetch), and more again when that was not enough.
-        fetch = self._fetch.first(want) if grouped else results.limit
+        fetch = self._fetch.first(want) if collapse else results.limit
         while True:
-            kept, needed = self._fold(results, q, filters, fetch, want, grouped)
-            if not grouped or len(kept) >= want or fetch >= min(results.total, MAX_FETCH):
+            kept, needed = self._fold(results, q, filters, fetch, want, collapse)
+            if not collapse or len(kept) >= want or fetch >= min(results.total, MAX_FETCH):
                 break
             fetch = min(fetch * 4, MAX_FETCH)
-        if grouped and len(kept) >= want:
+        if collapse and len(kept) >= want:
             self._fetch.record(want, needed)
-        page = kept[results.offset:want] if grouped else kept
+        page = kept[results.offset:want] if collapse else kept
         held = self.forward.matched([a for a, _ in page], matches) if snippets else {}
-        also = self.store.duplicates_of_many([a.id for a, _ in page if a.dup_group]) if grouped else {}
+        also = self.store.duplicates_of_many([a.id for a, _ in page if a.dup_group]) if collapse else {}
         for a, score in page:
             hit = self._hit(a, score, matches, snippets, held.get(a.id))
             hit.also_in = also.get(a.id, [])
@@ -441,7 +440,7 @@ class Arshif:
                 a = articles.get(doc_id)
                 if a is None:
                     continue
-                group = getattr(a, "dup_group", None) if grouped else None
+                group = a.dup_group if grouped else None
                 if group:
                     if group in seen_groups:
                         results.collapsed += 1
@@ -456,14 +455,6 @@ class Arshif:
             if grouped:
                 step = 2 * (want - len(kept))
         return kept, needed
-
-    def _has_groups(self) -> bool:
-        return hasattr(self.store, "duplicates_of")
-
-    def _duplicates(self, article_id: str) -> list[dict]:
-        if not self._has_groups():
-            return []
-        return self.store.duplicates_of(article_id)
 
     def _resolve(self, filters: ir.Filters, messages: list[str]) -> ir.Filters:
         """Match a source/category typed loosely (no hamza, other case) to the archive's spelling."""
