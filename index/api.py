@@ -28,7 +28,7 @@ from .engines import ENGINES, SORTS, engine_advice
 from .engines.base import FACETS
 from .fetch import FetchSizer
 from .forward import ForwardIndex, Held
-from .highlight import Snippet, locate, marks, segments, snippet
+from .highlight import Snippet, marked, marks, segments, snippet
 from .indexer import Follower, IndexState, load_words, open_engine, sync, word_cache
 from .query import compile_query, dates, ir
 from .ranking import MODES
@@ -496,7 +496,7 @@ class Arshif:
             title = Snippet([segments(a.title, marks(a.title, matches))])
         else:
             body = snippet(a.body, matches, found=held.found, fragments=held.fragments)
-            title = Snippet([segments(a.title, locate(a.title, held.found))])
+            title = Snippet([marked(a.title, held.found)])
         matched = list(dict.fromkeys(title.matched + body.matched))
         return Hit(a, score, body, title, matched)
 

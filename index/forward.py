@@ -84,11 +84,6 @@ Word = tuple[str, str, str, str, int]
 FORMAT = 3
 
 
-def _width(held: tuple[str, bytes]) -> bytes:
-    """A held row's width, as its header's first bytes (little-endian, so they sort as the width)."""
-    return held[1][:4]
-
-
 def file_name() -> str:
     return f"forward-{ANALYSIS_VERSION}-{FORMAT}.sqlite3"
 
@@ -272,38 +267,54 @@ class ForwardIndex:
         except sqlite3.Error:
             return {}
         rows = [r for r in rows if r[1] == lengths(wanted[r[0]])]
-        held = sorted(((i, w) for i, _, w, _ in rows), key=_width)  # (decode_many reads a width at a time)
-        spans = decode_spans_many([(f, len(wanted[i].body or "")) for i, _, _, f in rows])
+        if _compiled is not None:
+            spans = [_compiled.fragments(f, len(wanted[i].body or "")) for i, _, _, f in rows]
+        else:
+            spans = decode_spans_many([(f, len(wanted[i].body or "")) for i, _, _, f in rows])
         out: dict[str, Held] = {r[0]: Held({}, f) for r, f in zip(rows, spans)}
-        if not held or not matches:
+        if not rows or not matches:
             return out
-        ids, counts = decode_many([w for _, w in held])
-        if not len(ids):
-            return out
-        hashes = self._hashes_upto(db, int(ids.max()))
-        if hashes is None:
-            return {}
         # Any view's hash against any of the query's terms, on their low 16
         # bits: a word whose stem hashes like a query's exact term, or that
         # shares those bits by chance, is a candidate too; the judgement below
         # sorts them out.
         flagged = np.zeros(1 << 16, dtype=bool)
         flagged[term_hashes(chain.from_iterable(getattr(matches, view) for view in _VIEWS)) & 0xFFFF] = True
-        mine = hashes.take(ids, axis=0)  # (take gathers rows twice as fast as indexing)
-        hit = flagged[mine[:, 0]] | flagged[mine[:, 1]] | flagged[mine[:, 2]]
-        if not hit.any():
-            return out
-        owner = np.arange(len(held)).repeat(counts)[hit].tolist()
+        passed = self._candidates(db, [w for _, _, w, _ in rows], flagged)
+        if passed is None:
+            return {}
         kinds: dict[int, tuple[str, str | None]] = {}
         surfaces = self._surfaces
-        for word, row in zip(ids[hit].tolist(), owner):
+        for word, row in zip(*passed):
             judged = kinds.get(word)
             if judged is None:
                 surface = surfaces[word // BLOCK][word % BLOCK]
                 judged = kinds[word] = (surface, word_kind((surface, *analyzer.word(surface)), matches))
             if judged[1] is not None:
-                out[held[row][0]].found[judged[0]] = judged[1]
+                out[rows[row][0]].found[judged[0]] = judged[1]
         return out
+
+    def _candidates(self, db: sqlite3.Connection, rows: list[bytes],
+                    flagged: np.ndarray) -> tuple[list[int], list[int]] | None:
+        """The words of ``rows`` (as :func:`encode` wrote them) one of whose
+        hashes' low 16 bits is ``flagged``, and the rows they are in (their
+        places in ``rows``); None if a word's hashes are not written yet."""
+        if _compiled is not None:
+            passed = _compiled.candidates(rows, self._hashes, flagged.view(np.uint8))
+            if passed is None:  # words written since they were read
+                hashes = self._read_new(db)
+                passed = None if hashes is None else _compiled.candidates(rows, hashes, flagged.view(np.uint8))
+            return passed
+        order = sorted(range(len(rows)), key=lambda r: rows[r][:4])  # (decode_many reads a width at a time)
+        ids, counts = decode_many([rows[r] for r in order])
+        if not len(ids):
+            return [], []
+        hashes = self._hashes_upto(db, int(ids.max()))
+        if hashes is None:
+            return None
+        mine = hashes.take(ids, axis=0)  # (take gathers rows twice as fast as indexing)
+        hit = flagged[mine[:, 0]] | flagged[mine[:, 1]] | flagged[mine[:, 2]]
+        return ids[hit].tolist(), np.array(order).repeat(counts)[hit].tolist()
 
     def _hashes_upto(self, db: sqlite3.Connection, upto: int) -> np.ndarray | None:
         """The low 16 bits of the term hashes of words 0 … ``upto`` (n × 3 uint16),
@@ -481,3 +492,19 @@ class ForwardWriter:
     def __exit__(self, exc_type, exc, tb) -> bool:
         self.close(commit=exc_type is None)
         return False
+
+
+# -- the compiled loops ------------------------------------------------------
+try:
+    from . import _accel  # index/_accel.pyx, built at install when a C compiler is there
+except ImportError:
+    _accel = None
+_compiled = _accel
+
+
+def use_compiled(on: bool = True) -> bool:
+    """Decode rows and pick candidates with :mod:`index._accel` (the default,
+    when it is built) or with NumPy; True when the compiled loops are used."""
+    global _compiled
+    _compiled = _accel if on else None
+    return _compiled is not None

@@ -141,6 +141,8 @@ def locate(text: str, found: dict[str, str]) -> list[tuple[int, int, str]]:
     as a whole word, ``(start, end, kind)`` in text order: the marks, once the
     matching words are known (from :func:`marks`'s judgement, or the
     forward index's, :mod:`index.forward`)."""
+    if _compiled is not None:
+        return _compiled.locate(text, found)
     out = []
     append, find, joiners, length = out.append, text.find, _JOINERS, len(text)
     for surface, kind in found.items():
@@ -153,6 +155,13 @@ def locate(text: str, found: dict[str, str]) -> list[tuple[int, int, str]]:
             i = find(surface, e)
     out.sort()
     return out
+
+
+def marked(text: str, found: dict[str, str]) -> list[Segment]:
+    """``text`` whole, cut into segments at the words ``found`` (a title)."""
+    if _compiled is not None:
+        return _compiled.title_segments(text, found)
+    return segments(text, locate(text, found))
 
 
 def word_kind(word, matches: MatchSet) -> str | None:
@@ -301,6 +310,9 @@ def snippet(text: str, matches: MatchSet, max_fragments: int = 2,
     """The best ``max_fragments`` passages of ``text`` for ``matches``; ``found``,
     when known, gives the matching words (see :func:`locate`) and ``fragments``
     the text's :func:`fragment_spans`."""
+    if found is not None and fragments is not None and _compiled is not None:
+        frags = _compiled.snippet_fragments(text, found, fragments, max_fragments)
+        return _opening(text) if frags is None else Snippet(frags)
     spans = marks(text, matches) if found is None else locate(text, found)
     if not spans:
         return _opening(text)
@@ -339,3 +351,22 @@ def snippet(text: str, matches: MatchSet, max_fragments: int = 2,
         lo, hi = _window(text, s, e, spans)
         frags.append(segments(text, spans, lo, hi))
     return Snippet(frags)
+
+
+# -- the compiled loops ------------------------------------------------------
+try:
+    from . import _accel  # index/_accel.pyx, built at install when a C compiler is there
+except ImportError:
+    _accel = None
+else:
+    _accel.configure(_JOINERS, Segment, KIND_WEIGHT, MAX_FRAGMENT)
+_compiled = _accel
+
+
+def use_compiled(on: bool = True) -> bool:
+    """Run :func:`locate`, :func:`marked` and :func:`snippet` on the compiled
+    loops of :mod:`index._accel` (the default, when it is built) or on the
+    Python ones above; True when the compiled ones are used."""
+    global _compiled
+    _compiled = _accel if on else None
+    return _compiled is not None

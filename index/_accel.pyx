@@ -1,0 +1,347 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""Compiled forms of the loops a search runs for every hit (snippets), built when a C compiler is there.
+
+A page of ten hits locates a few dozen matched words in each hit's text,
+scores the fragments that hold them and cuts the best into segments.  In
+Python each of those steps is a loop over characters, marks or fragments;
+here they are the same loops in C.  :mod:`index.highlight` is the
+reference: it uses these functions when this module is built and its own
+Python ones otherwise, and the tests hold both to the same results
+(``tests/test_accel.py``).
+
+:func:`configure` is called once by :mod:`index.highlight` with what defines
+a snippet there (the word joiners, the segment type, the weights of the
+kinds of match, the longest fragment), so that nothing is defined twice.
+"""
+from cpython.unicode cimport PyUnicode_Find, PyUnicode_FindChar
+from cpython.long cimport PyLong_AsSsize_t
+from cpython.tuple cimport PyTuple_GET_ITEM
+from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
+from cpython.mem cimport PyMem_Malloc, PyMem_Realloc, PyMem_Free
+from libc.stdlib cimport qsort
+from libc.string cimport memset
+
+cdef unsigned char _joiner[65536]  # 1 for the joiners: word characters that are not letters or digits
+cdef object _segment_type = None
+cdef object _new_tuple = tuple.__new__
+cdef dict _kind_weight = {}
+cdef Py_ssize_t _max_fragment = 0
+
+
+def configure(joiners, segment_type, kind_weight, Py_ssize_t max_fragment):
+    """Take the definitions of :mod:`index.highlight`: the characters (below
+    U+10000) that join a word without being letters or digits, the type of a
+    segment (a tuple ``(text, kind)``), the weight of each kind of match and
+    the longest fragment."""
+    global _segment_type, _kind_weight, _max_fragment
+    memset(_joiner, 0, sizeof(_joiner))
+    for c in joiners:
+        if ord(c) >= 65536:
+            raise ValueError(f"joiner {c!r} above U+FFFF")
+        _joiner[ord(c)] = 1
+    _segment_type = segment_type
+    _kind_weight = dict(kind_weight)
+    _max_fragment = max_fragment
+
+
+cdef inline bint _word_char(Py_UCS4 c):
+    return (c < 65536 and _joiner[c]) or c.isalnum()
+
+
+cdef struct Mark:
+    Py_ssize_t start
+    Py_ssize_t end
+    Py_ssize_t word  # the matched word: its place in ``found``
+    void *kind  # borrowed: ``found``'s value for that word
+
+
+cdef struct Scored:
+    double score
+    Py_ssize_t start
+    Py_ssize_t end
+
+
+cdef int _by_start(const void *a, const void *b) noexcept nogil:
+    cdef Py_ssize_t x = (<Mark *> a).start, y = (<Mark *> b).start
+    if x == y:
+        x, y = (<Mark *> a).end, (<Mark *> b).end
+    return (x > y) - (x < y)
+
+
+cdef class _Marks:
+    """The whole-word occurrences in a text of the words of ``found``, in text order."""
+    cdef Mark *marks
+    cdef Py_ssize_t count, size
+    cdef list kinds  # keeps the kinds alive while marks point at them
+
+    def __dealloc__(self):
+        PyMem_Free(self.marks)
+
+    cdef int add(self, Py_ssize_t start, Py_ssize_t end, Py_ssize_t word, object kind) except -1:
+        cdef Mark *grown
+        if self.count == self.size:
+            self.size = 2 * self.size + 16
+            grown = <Mark *> PyMem_Realloc(self.marks, self.size * sizeof(Mark))
+            if grown is NULL:
+                raise MemoryError()
+            self.marks = grown
+        self.marks[self.count].start = start
+        self.marks[self.count].end = end
+        self.marks[self.count].word = word
+        self.marks[self.count].kind = <void *> kind
+        self.count += 1
+        return 0
+
+
+cdef _Marks _locate(str text, dict found):
+    cdef _Marks m = _Marks()
+    cdef Py_ssize_t length = len(text), n, i, e, word = 0
+    cdef str surface
+    m.kinds = list(found.values())
+    for surface, kind in found.items():
+        n = len(surface)
+        if n:
+            i = PyUnicode_Find(text, surface, 0, length, 1)
+            while i >= 0:
+                e = i + n
+                if ((i == 0 or not _word_char(text[i - 1]))
+                        and (e == length or not _word_char(text[e]))):
+                    m.add(i, e, word, kind)
+                i = PyUnicode_Find(text, surface, e, length, 1)
+        word += 1
+    if m.count > 1:
+        qsort(m.marks, m.count, sizeof(Mark), _by_start)
+    return m
+
+
+def locate(str text, dict found):
+    """:func:`index.highlight.locate`."""
+    cdef _Marks m = _locate(text, found)
+    return [(m.marks[k].start, m.marks[k].end, <object> m.marks[k].kind) for k in range(m.count)]
+
+
+cdef list _segments(str text, Mark *marks, Py_ssize_t count, Py_ssize_t start, Py_ssize_t end):
+    """:func:`index.highlight.segments` of marks in text order."""
+    cdef list out = []
+    cdef Py_ssize_t pos = start, k = 0, lo = 0, hi = count, mid
+    while lo < hi:  # the first mark that ends after start
+        mid = (lo + hi) // 2
+        if marks[mid].end <= start:
+            lo = mid + 1
+        else:
+            hi = mid
+    for k in range(lo, count):
+        if marks[k].start >= end:
+            break
+        if marks[k].start > pos:
+            out.append(_new_tuple(_segment_type, (text[pos:marks[k].start], None)))
+        out.append(_new_tuple(_segment_type, (text[marks[k].start:marks[k].end], <object> marks[k].kind)))
+        pos = marks[k].end
+    if pos < end:
+        out.append(_new_tuple(_segment_type, (text[pos:end], None)))
+    return out
+
+
+def title_segments(str text, dict found):
+    """``segments(text, locate(text, found))`` of :mod:`index.highlight`."""
+    cdef _Marks m = _locate(text, found)
+    return _segments(text, m.marks, m.count, 0, len(text))
+
+
+cdef inline Py_ssize_t _item(object pair, Py_ssize_t i):
+    return PyLong_AsSsize_t(<object> PyTuple_GET_ITEM(pair, i))
+
+
+cdef (Py_ssize_t, Py_ssize_t) _window(str text, Py_ssize_t s, Py_ssize_t e, Mark *marks, Py_ssize_t count):
+    """:func:`index.highlight._window`."""
+    cdef Py_ssize_t first = s, lo, hi, sp, k
+    if e - s <= _max_fragment:
+        return s, e
+    for k in range(count):
+        if marks[k].start >= s and marks[k].end <= e:
+            first = marks[k].start
+            break
+    lo = max(s, first - _max_fragment // 3)
+    hi = min(e, lo + _max_fragment)
+    if lo > s:
+        sp = PyUnicode_FindChar(text, 32, lo, len(text), 1)
+        if 0 <= sp < first:
+            lo = sp + 1
+    if hi < e:
+        sp = PyUnicode_FindChar(text, 32, lo, hi, -1)
+        if sp > first:
+            hi = sp
+    return lo, hi
+
+
+def snippet_fragments(str text, dict found, list fragments, Py_ssize_t max_fragments):
+    """The fragments of :func:`index.highlight.snippet` for words ``found`` in
+    ``text`` cut into ``fragments``, as lists of segments; None when no
+    fragment holds a match (the snippet is then the text's opening)."""
+    cdef _Marks m = _locate(text, found)
+    cdef Mark *marks = m.marks
+    cdef Py_ssize_t count = m.count, nfrag = PyList_GET_SIZE(fragments)
+    cdef Py_ssize_t j = 0, k, x, y, lo, hi, mid, fs, fe, p, reached = -1, inside, nscored = 0, picked
+    cdef double total
+    cdef Scored *scored
+    cdef Scored best
+    cdef double *weight
+    cdef list frags, order
+    if not count or not nfrag:
+        return None
+    weight = <double *> PyMem_Malloc(len(found) * sizeof(double))
+    scored = <Scored *> PyMem_Malloc(count * sizeof(Scored))
+    if weight is NULL or scored is NULL:
+        PyMem_Free(weight)
+        PyMem_Free(scored)
+        raise MemoryError()
+    try:
+        k = 0
+        for kind in found.values():
+            weight[k] = _kind_weight[kind]
+            k += 1
+        # The fragments holding a match, each once, in order (_holding), scored.
+        for x in range(count):
+            p = marks[x].start
+            if p < reached:  # in the fragment found last
+                continue
+            lo, hi = 0, nfrag  # the last fragment starting at or before p
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if _item(<object> PyList_GET_ITEM(fragments, mid), 0) <= p:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            if lo == 0:
+                continue
+            pair = <object> PyList_GET_ITEM(fragments, lo - 1)
+            fs, fe = _item(pair, 0), _item(pair, 1)
+            if p >= fe:
+                continue
+            reached = fe
+            while j < count and marks[j].start < fs:
+                j += 1
+            total, inside = 0.0, 0
+            k = j
+            while k < count and marks[k].start < fe:
+                if marks[k].end <= fe:
+                    for y in range(j, k):  # a word counts once
+                        if marks[y].word == marks[k].word and marks[y].end <= fe:
+                            break
+                    else:
+                        total += weight[marks[k].word]
+                    inside += 1
+                k += 1
+            if inside:
+                scored[nscored].score = total + 0.1 * inside
+                scored[nscored].start = fs
+                scored[nscored].end = fe
+                nscored += 1
+        if not nscored:
+            return None
+        # The best max_fragments, ties in text order, then put in text order.
+        picked = 0
+        order = []
+        while picked < max_fragments and picked < nscored:
+            y = picked
+            for k in range(picked + 1, nscored):
+                if scored[k].score > scored[y].score:
+                    y = k
+            best = scored[y]
+            for k in range(y, picked, -1):  # keep the rest in text order
+                scored[k] = scored[k - 1]
+            scored[picked] = best
+            picked += 1
+        if picked > 1:
+            qsort(scored, picked, sizeof(Scored), _scored_by_start)
+        frags = []
+        for k in range(picked):
+            lo, hi = _window(text, scored[k].start, scored[k].end, marks, count)
+            frags.append(_segments(text, marks, count, lo, hi))
+        return frags
+    finally:
+        PyMem_Free(weight)
+        PyMem_Free(scored)
+
+
+cdef int _scored_by_start(const void *a, const void *b) noexcept nogil:
+    cdef Py_ssize_t x = (<Scored *> a).start, y = (<Scored *> b).start
+    return (x > y) - (x < y)
+
+
+# -- the forward index (index.forward) -----------------------------------------
+from libc.stdint cimport uint16_t, uint32_t
+from libc.string cimport memcpy
+
+cdef enum:
+    _NARROW = 0  # index.forward's row widths: gaps as uint16, uint32, or no words
+    _WIDE = 1
+    _EMPTY = 2
+    _HEADER = 8  # width and first word number, two little-endian uint32
+
+
+cdef inline uint32_t _le32(const unsigned char *p) noexcept nogil:
+    return p[0] | (<uint32_t> p[1] << 8) | (<uint32_t> p[2] << 16) | (<uint32_t> p[3] << 24)
+
+
+def fragments(bytes row, Py_ssize_t body_length):
+    """:func:`index.forward.decode_spans`: the ``(start, end)`` pairs of a row of offsets."""
+    cdef const unsigned char *p = row
+    cdef Py_ssize_t n = len(row), k
+    cdef uint16_t a16, b16
+    cdef uint32_t a32, b32
+    cdef list out = []
+    if body_length < 65536:
+        for k in range(0, n - 3, 4):
+            memcpy(&a16, p + k, 2)
+            memcpy(&b16, p + k + 2, 2)
+            out.append((a16, b16))
+    else:
+        for k in range(0, n - 7, 8):
+            memcpy(&a32, p + k, 4)
+            memcpy(&b32, p + k + 4, 4)
+            out.append((a32, b32))
+    return out
+
+
+def candidates(list rows, const uint16_t[:, ::1] hashes, const unsigned char[::1] flagged):
+    """The words of ``rows`` (:func:`index.forward.encode`) one of whose hashes
+    (the low 16 bits, ``hashes[word]``) is ``flagged``: two lists, the word
+    numbers and the rows (their places in ``rows``) they are in, in row
+    order; None when a word has no hashes yet (written since they were read)."""
+    cdef Py_ssize_t r, k, n, gaps, known = hashes.shape[0]
+    cdef const unsigned char *p
+    cdef uint32_t kind, word
+    cdef uint16_t g16
+    cdef uint32_t g32
+    cdef list words = [], owners = []
+    if flagged.shape[0] < 65536:
+        raise ValueError("flagged must have 65,536 entries")
+    for r in range(len(rows)):
+        row = rows[r]
+        p = <bytes> row
+        n = len(<bytes> row)
+        if n < _HEADER:
+            continue
+        kind = _le32(p)
+        if kind == _EMPTY:
+            continue
+        word = _le32(p + 4)
+        gaps = (n - _HEADER) // (2 if kind == _NARROW else 4)
+        k = 0
+        while True:
+            if word >= known:
+                return None
+            if flagged[hashes[word, 0]] or flagged[hashes[word, 1]] or flagged[hashes[word, 2]]:
+                words.append(word)
+                owners.append(r)
+            if k == gaps:
+                break
+            if kind == _NARROW:
+                memcpy(&g16, p + _HEADER + 2 * k, 2)
+                word += g16
+            else:
+                memcpy(&g32, p + _HEADER + 4 * k, 4)
+                word += g32
+            k += 1
+    return words, owners

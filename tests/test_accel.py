@@ -1,0 +1,158 @@
+"""The compiled loops (index/_accel.pyx) give exactly what the Python ones give."""
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import re
+from contextlib import contextmanager
+from itertools import islice
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import index.forward as forward
+import index.highlight as highlight
+from conftest import DATA
+from index.forward import decode_many, decode_spans, encode, encode_spans
+from index.highlight import KIND_WEIGHT, fragment_spans, locate, marked, snippet
+
+KINDS = list(KIND_WEIGHT)
+WORD = re.compile(r"\w+")
+
+
+@contextmanager
+def python_loops():
+    """Run highlight and forward on their Python loops inside the block."""
+    highlight.use_compiled(False)
+    forward.use_compiled(False)
+    try:
+        yield
+    finally:
+        highlight.use_compiled(True)
+        forward.use_compiled(True)
+
+
+def both(f, *args, **kwargs):
+    """``f``'s answer on the compiled loops and on the Python ones."""
+    fast = f(*args, **kwargs)
+    with python_loops():
+        slow = f(*args, **kwargs)
+    return fast, slow
+
+
+def test_the_compiled_loops_are_built():
+    # `make install` builds them (it installs a C compiler when there is none).
+    assert highlight.use_compiled() and forward.use_compiled(), \
+        "index/_accel.pyx is not built: reinstall with a C compiler (make install)"
+
+
+def _news(n: int) -> list[str]:
+    with gzip.open(DATA / "saudinewsnet" / "saudinewsnet.jsonl.gz", "rt", encoding="utf-8") as f:
+        return [json.loads(line)["body"] for line in islice(f, n)]
+
+
+def _found(text: str, rng: random.Random, k: int) -> dict[str, str]:
+    """Some words of ``text``, pieces of words and a word it lacks, each with a kind."""
+    words = WORD.findall(text)
+    picked = rng.sample(words, min(k, len(words))) if words else []
+    picked += [w[:max(1, len(w) // 2)] for w in picked[:2]]  # also found inside longer words
+    picked.append("كلمةغائبة")
+    return {w: rng.choice(KINDS) for w in picked}
+
+
+def test_snippets_of_real_articles_are_the_same_compiled():
+    rng = random.Random(7)
+    compared = 0
+    for text in _news(300):
+        for k in (1, 3, 12):
+            found = _found(text, rng, k)
+            fragments = fragment_spans(text)
+            assert both(locate, text, found)[0] == both(locate, text, found)[1]
+            fast, slow = both(snippet, text, None, found=found, fragments=fragments)
+            assert fast == slow
+            for n in (1, 3):
+                fast, slow = both(snippet, text, None, n, found=found, fragments=fragments)
+                assert fast == slow
+            fast, slow = both(marked, text[:90], found)
+            assert fast == slow
+            compared += 1
+    assert compared == 900
+
+
+# Letters, diacritics and joiners (word characters), spaces, sentence and clause
+# marks, digits, Latin, and characters beyond U+FFFF (a letter and an emoji).
+_ALPHABET = st.sampled_from(list("تهجيرالمن") + ["\u064e", "\u0651", "\u200c", "\u200d", "\u00ad", "\ufeff",
+                                                 "\u200f"] + list(" \n.،؟!:;") + list("19aZ_") + ["𝐀", "😀"])
+
+
+@st.composite
+def _text_and_found(draw):
+    text = "".join(draw(st.lists(_ALPHABET, max_size=600)))
+    pieces = draw(st.lists(st.tuples(st.integers(0, max(len(text) - 1, 0)), st.integers(1, 8),
+                                     st.sampled_from(KINDS)), max_size=8))
+    # The words found are words (as the analyzer cuts them): runs of word characters.
+    found = {w: kind for i, n, kind in pieces if (w := text[i:i + n]) and all(map(highlight.WORD_CHAR.match, w))}
+    return text, found
+
+
+@settings(max_examples=400, deadline=None)
+@given(_text_and_found(), st.integers(1, 3))
+def test_snippets_of_any_text_are_the_same_compiled(case, max_fragments):
+    text, found = case
+    fragments = fragment_spans(text)
+    fast, slow = both(locate, text, found)
+    assert fast == slow
+    fast, slow = both(snippet, text, None, max_fragments, found=found, fragments=fragments)
+    assert fast == slow
+    fast, slow = both(marked, text, found)
+    assert fast == slow
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 70_000), st.integers(0, 70_000)), max_size=40),
+       st.sampled_from([10, 70_000]))
+def test_fragments_decode_the_same_compiled(pairs, body_length):
+    limit = body_length if body_length >= 1 << 16 else 1 << 16
+    spans = [(min(a, limit - 1), min(b, limit - 1)) for a, b in pairs]
+    row = encode_spans(spans, body_length)
+    assert forward._accel.fragments(row, body_length) == decode_spans(row, body_length) == spans
+
+
+def _reference_candidates(rows, hashes, flagged):
+    """(words, rows) of the words one of whose hashes is flagged, in row order, with NumPy."""
+    ids, counts = decode_many(rows)
+    owner = np.arange(len(rows)).repeat(counts)
+    mine = hashes[ids]
+    hit = flagged[mine[:, 0]] | flagged[mine[:, 1]] | flagged[mine[:, 2]]
+    return ids[hit].tolist(), owner[hit].tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.lists(st.integers(0, 5000), max_size=60, unique=True),  # narrow gaps
+                          st.lists(st.integers(0, 200_000), max_size=8, unique=True)),  # wide gaps
+                max_size=12),
+       st.integers(0, 2 ** 32 - 1))
+def test_candidates_are_the_same_compiled(word_lists, seed):
+    rng = np.random.default_rng(seed)
+    rows = [encode(ids) for ids in word_lists]
+    hashes = rng.integers(0, 1 << 16, size=(200_001, 3), dtype=np.uint16)
+    flagged = rng.random(1 << 16) < 0.05
+    words, owners = forward._accel.candidates(rows, hashes, flagged.view(np.uint8))
+    assert (words, owners) == _reference_candidates(rows, hashes, flagged)
+    # A word beyond the hashes read so far: the caller must read more first.
+    if any(word_lists):
+        top = max(max(ids) for ids in word_lists if ids)
+        assert forward._accel.candidates(rows, hashes[:top], flagged.view(np.uint8)) is None
+
+
+def test_searches_are_the_same_compiled(lib):
+    """Whole pages (hits, snippets, titles, matched words) on either loops, both engines."""
+    marks = 0
+    for query in ["تهجير", "مخيم اليرموك", "قوات النظام السوري", "هجر", "\"مخيم اليرموك\"",
+                  "الامم المتحدة", "تهج*", "بيروت لبنان", "root:هجر"]:
+        fast, slow = both(lambda: [h.to_dict() for h in lib.search(query, limit=20).hits])
+        assert fast == slow, query
+        marks += sum(len(h["highlights"]) for h in fast)
+    assert marks > 50
