@@ -163,6 +163,7 @@ def search_engine(home: Path, tsv: Path) -> dict:
     the peak memory of the warm searcher (nothing else ran in the process)."""
     sys.path.insert(0, str(ROOT))
     from index.api import Arshif
+    from index.highlight import use_compiled
     from index.query import compile_query
     qs = [q for _, q in read_tsv(tsv)]
     _read_once(home)
@@ -187,6 +188,7 @@ def search_engine(home: Path, tsv: Path) -> dict:
             "cpu_p50_ms": round(pct(cpu_times, 50), 2), "cpu_p95_ms": round(pct(cpu_times, 95), 2),
             "engine_p50_ms": round(pct(engine_times, 50), 2),
             "engine_p95_ms": round(pct(engine_times, 95), 2), "zero_hits": zero,
+            "compiled_loops": use_compiled(),  # index/_accel.pyx built (else the Python loops ran)
             "searcher_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             "searcher_private_mb": _private_mb()}
 
