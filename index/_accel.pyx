@@ -304,20 +304,30 @@ def fragments(bytes row, Py_ssize_t body_length):
     return out
 
 
-def candidates(list rows, const uint16_t[:, ::1] hashes, const unsigned char[::1] flagged):
-    """The words of ``rows`` (:func:`index.forward.encode`) one of whose hashes
-    (the low 16 bits, ``hashes[word]``) is ``flagged``: two lists, the word
-    numbers and the rows (their places in ``rows``) they are in, in row
-    order; None when a word has no hashes yet (written since they were read)."""
+def matched_words(list rows, const uint16_t[:, ::1] hashes, const uint32_t[::1] term_hashes,
+                  list surfaces, Py_ssize_t block, word, exact, stem, root):
+    """For each of ``rows`` (:func:`index.forward.encode`), its words that match
+    the query, ``{surface: kind}``: the words one of whose hashes' low 16 bits
+    (``hashes[word]``) is among the query's ``term_hashes``' are judged with
+    ``word(surface)`` (the analyzer) as :func:`index.highlight.word_kind`
+    judges them, against the query's ``exact``, ``stem`` and ``root`` terms.
+    None when a word has no hashes yet (written since they were read)."""
+    cdef unsigned char flagged[8192]  # a bit per low 16 bits of a hash
     cdef Py_ssize_t r, k, n, gaps, known = hashes.shape[0]
     cdef const unsigned char *p
-    cdef uint32_t kind, word
+    cdef uint32_t kind, w, h
     cdef uint16_t g16
     cdef uint32_t g32
-    cdef list words = [], owners = []
-    if flagged.shape[0] < 65536:
-        raise ValueError("flagged must have 65,536 entries")
+    cdef dict judged = {}  # word number → (surface, kind), or None when it does not match
+    cdef list out = []
+    cdef dict found
+    memset(flagged, 0, sizeof(flagged))
+    for k in range(term_hashes.shape[0]):
+        h = term_hashes[k] & 0xFFFF
+        flagged[h >> 3] |= 1 << (h & 7)
     for r in range(len(rows)):
+        found = {}
+        out.append(found)
         row = rows[r]
         p = <bytes> row
         n = len(<bytes> row)
@@ -326,22 +336,41 @@ def candidates(list rows, const uint16_t[:, ::1] hashes, const unsigned char[::1
         kind = _le32(p)
         if kind == _EMPTY:
             continue
-        word = _le32(p + 4)
+        w = _le32(p + 4)
         gaps = (n - _HEADER) // (2 if kind == _NARROW else 4)
         k = 0
         while True:
-            if word >= known:
+            if w >= known:
                 return None
-            if flagged[hashes[word, 0]] or flagged[hashes[word, 1]] or flagged[hashes[word, 2]]:
-                words.append(word)
-                owners.append(r)
+            if (flagged[hashes[w, 0] >> 3] >> (hashes[w, 0] & 7) & 1
+                    or flagged[hashes[w, 1] >> 3] >> (hashes[w, 1] & 7) & 1
+                    or flagged[hashes[w, 2] >> 3] >> (hashes[w, 2] & 7) & 1):
+                verdict = judged.get(w, False)
+                if verdict is False:
+                    surface = (<list> surfaces[w // block])[w % block]
+                    verdict = judged[w] = _judge(surface, word(surface), exact, stem, root)
+                if verdict is not None:
+                    found[(<tuple> verdict)[0]] = (<tuple> verdict)[1]
             if k == gaps:
                 break
             if kind == _NARROW:
                 memcpy(&g16, p + _HEADER + 2 * k, 2)
-                word += g16
+                w += g16
             else:
                 memcpy(&g32, p + _HEADER + 4 * k, 4)
-                word += g32
+                w += g32
             k += 1
-    return words, owners
+    return out
+
+
+cdef object _judge(surface, analysis, exact, stem, root):
+    """``(surface, kind)`` of a word whose analysis is ``(normalized, stem, root, stop)``
+    (:func:`index.highlight.word_kind`), or None when it does not match."""
+    if analysis[0] in exact:
+        return surface, "exact"
+    if not analysis[3]:
+        if analysis[1] in stem:
+            return surface, "stem"
+        if analysis[2] in root:
+            return surface, "root"
+    return None

@@ -271,50 +271,50 @@ class ForwardIndex:
             spans = [_compiled.fragments(f, len(wanted[i].body or "")) for i, _, _, f in rows]
         else:
             spans = decode_spans_many([(f, len(wanted[i].body or "")) for i, _, _, f in rows])
-        out: dict[str, Held] = {r[0]: Held({}, f) for r, f in zip(rows, spans)}
-        if not rows or not matches:
-            return out
-        # Any view's hash against any of the query's terms, on their low 16
-        # bits: a word whose stem hashes like a query's exact term, or that
-        # shares those bits by chance, is a candidate too; the judgement below
-        # sorts them out.
-        flagged = np.zeros(1 << 16, dtype=bool)
-        flagged[term_hashes(chain.from_iterable(getattr(matches, view) for view in _VIEWS)) & 0xFFFF] = True
-        passed = self._candidates(db, [w for _, _, w, _ in rows], flagged)
-        if passed is None:
+        found = self._found(db, [w for _, _, w, _ in rows], matches) if rows and matches else [{} for _ in rows]
+        if found is None:
             return {}
+        return {r[0]: Held(f, fragments) for r, f, fragments in zip(rows, found, spans)}
+
+    def _found(self, db: sqlite3.Connection, rows: list[bytes], matches: MatchSet) -> list[dict[str, str]] | None:
+        """For each of ``rows`` (as :func:`encode` wrote them), its words that match
+        ``matches``; None if a word's hashes are not written yet.
+
+        Any view's hash is compared with any of the query's terms, on their
+        low 16 bits: a word whose stem hashes like a query's exact term, or
+        that shares those bits by chance, is a candidate too; the judgement
+        (with the analyzer, :func:`index.highlight.word_kind`) sorts them out."""
+        terms = term_hashes(chain.from_iterable(getattr(matches, view) for view in _VIEWS))
+        if _compiled is not None:
+            found = _compiled.matched_words(rows, self._hashes, terms, self._surfaces, BLOCK, analyzer.word,
+                                            matches.exact, matches.stem, matches.root)
+            if found is None:  # words written since they were read
+                hashes = self._read_new(db)
+                found = None if hashes is None else _compiled.matched_words(
+                    rows, hashes, terms, self._surfaces, BLOCK, analyzer.word, matches.exact, matches.stem, matches.root)
+            return found
+        order = sorted(range(len(rows)), key=lambda r: rows[r][:4])  # (decode_many reads a width at a time)
+        ids, counts = decode_many([rows[r] for r in order])
+        found: list[dict[str, str]] = [{} for _ in rows]
+        if not len(ids):
+            return found
+        hashes = self._hashes_upto(db, int(ids.max()))
+        if hashes is None:
+            return None
+        flagged = np.zeros(1 << 16, dtype=bool)
+        flagged[terms & 0xFFFF] = True
+        mine = hashes.take(ids, axis=0)  # (take gathers rows twice as fast as indexing)
+        hit = flagged[mine[:, 0]] | flagged[mine[:, 1]] | flagged[mine[:, 2]]
         kinds: dict[int, tuple[str, str | None]] = {}
         surfaces = self._surfaces
-        for word, row in zip(*passed):
+        for word, row in zip(ids[hit].tolist(), np.array(order).repeat(counts)[hit].tolist()):
             judged = kinds.get(word)
             if judged is None:
                 surface = surfaces[word // BLOCK][word % BLOCK]
                 judged = kinds[word] = (surface, word_kind((surface, *analyzer.word(surface)), matches))
             if judged[1] is not None:
-                out[rows[row][0]].found[judged[0]] = judged[1]
-        return out
-
-    def _candidates(self, db: sqlite3.Connection, rows: list[bytes],
-                    flagged: np.ndarray) -> tuple[list[int], list[int]] | None:
-        """The words of ``rows`` (as :func:`encode` wrote them) one of whose
-        hashes' low 16 bits is ``flagged``, and the rows they are in (their
-        places in ``rows``); None if a word's hashes are not written yet."""
-        if _compiled is not None:
-            passed = _compiled.candidates(rows, self._hashes, flagged.view(np.uint8))
-            if passed is None:  # words written since they were read
-                hashes = self._read_new(db)
-                passed = None if hashes is None else _compiled.candidates(rows, hashes, flagged.view(np.uint8))
-            return passed
-        order = sorted(range(len(rows)), key=lambda r: rows[r][:4])  # (decode_many reads a width at a time)
-        ids, counts = decode_many([rows[r] for r in order])
-        if not len(ids):
-            return [], []
-        hashes = self._hashes_upto(db, int(ids.max()))
-        if hashes is None:
-            return None
-        mine = hashes.take(ids, axis=0)  # (take gathers rows twice as fast as indexing)
-        hit = flagged[mine[:, 0]] | flagged[mine[:, 1]] | flagged[mine[:, 2]]
-        return ids[hit].tolist(), np.array(order).repeat(counts)[hit].tolist()
+                found[row][judged[0]] = judged[1]
+        return found
 
     def _hashes_upto(self, db: sqlite3.Connection, upto: int) -> np.ndarray | None:
         """The low 16 bits of the term hashes of words 0 … ``upto`` (n × 3 uint16),
