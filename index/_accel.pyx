@@ -13,15 +13,17 @@ Python ones otherwise, and the tests hold both to the same results
 a snippet there (the word joiners, the segment type, the weights of the
 kinds of match, the longest fragment), so that nothing is defined twice.
 """
-from cpython.unicode cimport PyUnicode_Find, PyUnicode_FindChar
+from cpython.unicode cimport (PyUnicode_DATA, PyUnicode_Find, PyUnicode_FindChar, PyUnicode_KIND,
+                              PyUnicode_READ)
 from cpython.long cimport PyLong_AsSsize_t
 from cpython.tuple cimport PyTuple_GET_ITEM
 from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
 from cpython.mem cimport PyMem_Malloc, PyMem_Realloc, PyMem_Free
 from libc.stdlib cimport qsort
-from libc.string cimport memset
+from libc.stdint cimport uint8_t, uint16_t, uint32_t
+from libc.string cimport memcpy, memset
 
-cdef unsigned char _joiner[65536]  # 1 for the joiners: word characters that are not letters or digits
+cdef unsigned char _word_bits[8192]  # a bit per character below U+10000: a word character?
 cdef object _segment_type = None
 cdef object _new_tuple = tuple.__new__
 cdef dict _kind_weight = {}
@@ -34,18 +36,30 @@ def configure(joiners, segment_type, kind_weight, Py_ssize_t max_fragment):
     segment (a tuple ``(text, kind)``), the weight of each kind of match and
     the longest fragment."""
     global _segment_type, _kind_weight, _max_fragment
-    memset(_joiner, 0, sizeof(_joiner))
-    for c in joiners:
-        if ord(c) >= 65536:
-            raise ValueError(f"joiner {c!r} above U+FFFF")
-        _joiner[ord(c)] = 1
+    cdef Py_UCS4 c
+    cdef uint32_t i
+    memset(_word_bits, 0, sizeof(_word_bits))
+    for j in joiners:
+        if ord(j) >= 65536:
+            raise ValueError(f"joiner {j!r} above U+FFFF")
+        _word_bits[ord(j) >> 3] |= 1 << (ord(j) & 7)
+    for i in range(65536):
+        c = i
+        if c.isalnum():
+            _word_bits[i >> 3] |= 1 << (i & 7)
     _segment_type = segment_type
     _kind_weight = dict(kind_weight)
     _max_fragment = max_fragment
 
 
-cdef inline bint _word_char(Py_UCS4 c):
-    return (c < 65536 and _joiner[c]) or c.isalnum()
+cdef inline bint _word_char(uint32_t c):
+    """A letter or digit (``str.isalnum``) or a joiner, the character numbered ``c``."""
+    cdef Py_UCS4 ch
+    if c < 65536:
+        return (_word_bits[c >> 3] >> (c & 7)) & 1
+    ch = c
+    return ch.isalnum()  # (no joiner is above U+FFFF)
+
 
 
 cdef struct Mark:
@@ -93,23 +107,137 @@ cdef class _Marks:
         return 0
 
 
+cdef enum:
+    # Up to this many words, locate searches the text for each (see _locate).
+    _SEARCHED_WORDS = 5
+
+
+# A text's characters, as CPython keeps them (1, 2 or 4 bytes each).
+ctypedef fused char_t:
+    uint8_t
+    uint16_t
+    uint32_t
+
+
+cdef struct _Words:  # the words to locate, as a hash table of their keys (_run_key)
+    Py_ssize_t *table  # slots: a word's place in ``found``, or -1
+    Py_ssize_t mask  # slots - 1 (a power of two)
+    uint32_t *keys  # by word
+    Py_ssize_t *lengths
+    void **surfaces  # borrowed
+    void **kinds  # borrowed
+
+
+cdef inline uint32_t _run_key(uint32_t first, uint32_t last, Py_ssize_t n) noexcept nogil:
+    """What a run of word characters is looked up by: its first and last characters and its length."""
+    return (first * <uint32_t> 2654435761) ^ (last * <uint32_t> 40503) ^ (<uint32_t> n * <uint32_t> 97)
+
+
+cdef int _scan(const char_t *t, Py_ssize_t length, _Words *w, _Marks m) except -1:
+    """Mark every run of word characters of ``t`` that is one of the words."""
+    cdef Py_ssize_t i = 0, start, slot, k, j, n
+    cdef uint32_t key
+    cdef int skind
+    cdef void *sdata
+    while i < length:
+        if not _word_char(t[i]):
+            i += 1
+            continue
+        start = i
+        i += 1
+        while i < length and _word_char(t[i]):
+            i += 1
+        n = i - start
+        key = _run_key(t[start], t[i - 1], n)
+        slot = key & w.mask
+        while w.table[slot] >= 0:
+            k = w.table[slot]
+            if w.keys[k] == key and w.lengths[k] == n:
+                skind = PyUnicode_KIND(<object> w.surfaces[k])
+                sdata = PyUnicode_DATA(<object> w.surfaces[k])
+                for j in range(n):
+                    if PyUnicode_READ(skind, sdata, j) != t[start + j]:
+                        break
+                else:
+                    m.add(start, i, k, <object> w.kinds[k])
+                    break
+            slot = (slot + 1) & w.mask
+    return 0
+
+
 cdef _Marks _locate(str text, dict found):
+    """The marks of :func:`index.highlight.locate`.
+
+    A few words are searched for in the text one after the other, as the
+    Python does (``str.find`` reads about a character a nanosecond).  More
+    than :data:`_SEARCHED_WORDS` are found in one pass over the text: a
+    whole-word occurrence of a word made of word characters is a whole run
+    of word characters, so each run of the text is looked up in a small hash
+    table of the words (by first and last character and length; about 4 ns
+    a character of news text, whatever the number of words).  A word with
+    another character (none that the analyzer makes) is searched for."""
     cdef _Marks m = _Marks()
-    cdef Py_ssize_t length = len(text), n, i, e, word = 0
-    cdef str surface
+    cdef Py_ssize_t length = len(text), n, i, e, k, j, words = len(found), size = 1, slot
+    cdef _Words w
+    cdef bint others = False, scan = words > _SEARCHED_WORDS
+    cdef int tkind = PyUnicode_KIND(text), skind
+    cdef void *tdata = PyUnicode_DATA(text)
+    cdef void *sdata
+    cdef list surfaces = list(found)
     m.kinds = list(found.values())
-    for surface, kind in found.items():
-        n = len(surface)
-        if n:
+    while size < 2 * words:
+        size *= 2
+    w.mask = size - 1
+    w.table = <Py_ssize_t *> PyMem_Malloc(size * sizeof(Py_ssize_t))
+    w.keys = <uint32_t *> PyMem_Malloc((words + 1) * sizeof(uint32_t))
+    w.lengths = <Py_ssize_t *> PyMem_Malloc((words + 1) * sizeof(Py_ssize_t))
+    w.surfaces = <void **> PyMem_Malloc((words + 1) * sizeof(void *))
+    w.kinds = <void **> PyMem_Malloc((words + 1) * sizeof(void *))
+    try:
+        if w.table is NULL or w.keys is NULL or w.lengths is NULL or w.surfaces is NULL or w.kinds is NULL:
+            raise MemoryError()
+        for slot in range(size):
+            w.table[slot] = -1
+        for k in range(words):
+            surface = surfaces[k]
+            n = len(surface)
+            w.lengths[k], w.surfaces[k], w.kinds[k] = n, <void *> surface, <void *> m.kinds[k]
+            if not n:
+                continue
+            skind, sdata = PyUnicode_KIND(surface), PyUnicode_DATA(surface)
+            for j in range(n):
+                if not scan or not _word_char(PyUnicode_READ(skind, sdata, j)):
+                    break
+            else:  # a run of word characters: looked up
+                w.keys[k] = _run_key(PyUnicode_READ(skind, sdata, 0), PyUnicode_READ(skind, sdata, n - 1), n)
+                slot = w.keys[k] & w.mask
+                while w.table[slot] >= 0:
+                    slot = (slot + 1) & w.mask
+                w.table[slot] = k
+                continue
+            others = True  # searched for
             i = PyUnicode_Find(text, surface, 0, length, 1)
             while i >= 0:
                 e = i + n
-                if ((i == 0 or not _word_char(text[i - 1]))
-                        and (e == length or not _word_char(text[e]))):
-                    m.add(i, e, word, kind)
+                if ((i == 0 or not _word_char(PyUnicode_READ(tkind, tdata, i - 1)))
+                        and (e == length or not _word_char(PyUnicode_READ(tkind, tdata, e)))):
+                    m.add(i, e, k, m.kinds[k])
                 i = PyUnicode_Find(text, surface, e, length, 1)
-        word += 1
-    if m.count > 1:
+        if not scan:
+            pass
+        elif tkind == 1:
+            _scan(<const uint8_t *> tdata, length, &w, m)
+        elif tkind == 2:
+            _scan(<const uint16_t *> tdata, length, &w, m)
+        else:
+            _scan(<const uint32_t *> tdata, length, &w, m)
+    finally:
+        PyMem_Free(w.table)
+        PyMem_Free(w.keys)
+        PyMem_Free(w.lengths)
+        PyMem_Free(w.surfaces)
+        PyMem_Free(w.kinds)
+    if others and m.count > 1:
         qsort(m.marks, m.count, sizeof(Mark), _by_start)
     return m
 
@@ -270,8 +398,6 @@ cdef int _scored_by_start(const void *a, const void *b) noexcept nogil:
 
 
 # -- the forward index (index.forward) -----------------------------------------
-from libc.stdint cimport uint16_t, uint32_t
-from libc.string cimport memcpy
 
 cdef enum:
     _NARROW = 0  # index.forward's row widths: gaps as uint16, uint32, or no words

@@ -112,6 +112,15 @@ def test_snippets_of_any_text_are_the_same_compiled(case, max_fragments):
     assert fast == slow
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(_ALPHABET, max_size=300), st.lists(st.text(_ALPHABET, min_size=1, max_size=6), max_size=9))
+def test_any_words_are_located_the_same_compiled(text, words):
+    """Words with spaces or marks in them too (the analyzer makes none), few or many."""
+    found = dict.fromkeys(words + [text[i:i + 3] for i in range(0, len(text), 40)], "stem")
+    fast, slow = both(locate, text, found)
+    assert fast == slow
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 70_000), st.integers(0, 70_000)), max_size=40),
        st.sampled_from([10, 70_000]))
