@@ -500,3 +500,14 @@ cdef object _judge(surface, analysis, exact, stem, root):
         if analysis[2] in root:
             return surface, "root"
     return None
+
+
+def marked_texts(list fragments):
+    """The text of every marked segment of ``fragments`` (lists of segments),
+    each once, in order: :func:`index.highlight.matched_words`."""
+    cdef dict seen = {}
+    for fragment in fragments:
+        for segment in <list> fragment:
+            if (<tuple> segment)[1]:
+                seen[(<tuple> segment)[0]] = None
+    return list(seen)

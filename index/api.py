@@ -28,7 +28,7 @@ from .engines import ENGINES, SORTS, engine_advice
 from .engines.base import FACETS
 from .fetch import FetchSizer
 from .forward import ForwardIndex, Held
-from .highlight import Snippet, marked, marks, segments, snippet
+from .highlight import Snippet, marked, marks, matched_words, segments, snippet
 from .indexer import Follower, IndexState, load_words, open_engine, sync, word_cache
 from .query import compile_query, dates, ir
 from .ranking import MODES
@@ -497,7 +497,7 @@ class Arshif:
         else:
             body = snippet(a.body, matches, found=held.found, fragments=held.fragments)
             title = Snippet([marked(a.title, held.found)])
-        matched = list(dict.fromkeys(title.matched + body.matched))
+        matched = matched_words(title, body)
         return Hit(a, score, body, title, matched)
 
     def article(self, article_id: str) -> Article | None:

@@ -68,8 +68,7 @@ class Snippet:
 
     @property
     def matched(self) -> list[str]:
-        seen = dict.fromkeys(s.text for f in self.fragments for s in f if s.kind)
-        return list(seen)
+        return matched_words(self)
 
     def text(self, before: str = "", after: str = "") -> str:
         return ELLIPSIS.join(
@@ -162,6 +161,13 @@ def marked(text: str, found: dict[str, str]) -> list[Segment]:
     if _compiled is not None:
         return _compiled.title_segments(text, found)
     return segments(text, locate(text, found))
+
+
+def matched_words(*snippets: Snippet) -> list[str]:
+    """The marked words of ``snippets`` (a hit's title and body), each once, in order."""
+    if _compiled is not None:
+        return _compiled.marked_texts([f for sn in snippets for f in sn.fragments])
+    return list(dict.fromkeys(s.text for sn in snippets for f in sn.fragments for s in f if s.kind))
 
 
 def word_kind(word, matches: MatchSet) -> str | None:
@@ -364,7 +370,7 @@ _compiled = _accel
 
 
 def use_compiled(on: bool = True) -> bool:
-    """Run :func:`locate`, :func:`marked` and :func:`snippet` on the compiled
+    """Run :func:`locate`, :func:`marked`, :func:`matched_words` and :func:`snippet` on the compiled
     loops of :mod:`index._accel` (the default, when it is built) or on the
     Python ones above; True when the compiled ones are used."""
     global _compiled

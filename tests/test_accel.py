@@ -17,7 +17,7 @@ import index.forward as forward
 import index.highlight as highlight
 from conftest import DATA
 from index.forward import decode_spans, encode, encode_spans
-from index.highlight import KIND_WEIGHT, fragment_spans, locate, marked, snippet
+from index.highlight import KIND_WEIGHT, Snippet, fragment_spans, locate, marked, matched_words, snippet
 from index.query import compile_query
 
 KINDS = list(KIND_WEIGHT)
@@ -108,6 +108,9 @@ def test_snippets_of_any_text_are_the_same_compiled(case, max_fragments):
     assert fast == slow
     fast, slow = both(snippet, text, None, max_fragments, found=found, fragments=fragments)
     assert fast == slow
+    title = Snippet([marked(text[:50], found)])
+    words, python_words = both(matched_words, title, fast)
+    assert words == python_words
     fast, slow = both(marked, text, found)
     assert fast == slow
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from operator import attrgetter
 from typing import Protocol
 
@@ -153,7 +154,7 @@ class _Compiler:
                 term = _TERM_OF[view](t)
                 if not negated:
                     self.matches.add(view, term)
-                should.extend(ir.TermQ(name, term, boost * factor) for name, boost in _targets(fields, view))
+                should += [ir.TermQ(name, term, boost * factor) for name, boost in _targets(fields, view)]
             if should:
                 parts.append(ir.BoolQ(should=tuple(should)))
         if not parts:
@@ -275,6 +276,7 @@ class _Compiler:
 _TERM_OF = {"exact": attrgetter("normalized"), "stem": attrgetter("stem"), "root": attrgetter("root")}
 
 
+@cache  # (a handful of combinations, asked for by every word of every query)
 def _targets(fields: tuple[str, ...], view: str) -> tuple[tuple[str, float], ...]:
     """``(index field, weight)`` of a view of ``fields``: what a word's term is searched in."""
     return tuple((field_name(f, view), weight(f, view)) for f in fields)
