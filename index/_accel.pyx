@@ -1,13 +1,15 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
-"""Compiled forms of the loops a search runs for every hit (snippets), built when a C compiler is there.
+"""Compiled forms of the loops a search runs for every hit, built when a C compiler is there.
 
-A page of ten hits locates a few dozen matched words in each hit's text,
-scores the fragments that hold them and cuts the best into segments.  In
-Python each of those steps is a loop over characters, marks or fragments;
-here they are the same loops in C.  :mod:`index.highlight` is the
-reference: it uses these functions when this module is built and its own
-Python ones otherwise, and the tests hold both to the same results
-(``tests/test_accel.py``).
+A page of ten hits reads the words of each hit from the forward index and
+judges those that may match the query (:mod:`index.forward`), locates them
+in each hit's text, scores the fragments that hold them and cuts the best
+into segments (:mod:`index.highlight`).  In Python each of those steps is a
+loop over bytes, words, characters, marks or fragments; here they are the
+same loops in C.  The Python modules are the reference: they use these
+functions when this module is built and their own otherwise, and the tests
+hold both to the same results
+(``tests/test_accel.py``); :mod:`index.accel` says whether it is built.
 
 :func:`configure` is called once by :mod:`index.highlight` with what defines
 a snippet there (the word joiners, the segment type, the weights of the
@@ -22,6 +24,10 @@ from cpython.mem cimport PyMem_Malloc, PyMem_Realloc, PyMem_Free
 from libc.stdlib cimport qsort
 from libc.stdint cimport uint8_t, uint16_t, uint32_t
 from libc.string cimport memcpy, memset
+
+#: The version of the functions offered here: index.accel uses a build whose
+#: INTERFACE is its own (raise both together when a function changes).
+INTERFACE = 1
 
 cdef unsigned char _word_bits[8192]  # a bit per character below U+10000: a word character?
 cdef object _segment_type = None

@@ -50,6 +50,7 @@ import numpy as np
 from archive.records import Article
 from archive.store import MMAP_BYTES
 
+from .accel import compiled
 from .analysis import ANALYSIS_VERSION, analyzer
 from .highlight import word_kind
 from .query import MatchSet
@@ -495,16 +496,13 @@ class ForwardWriter:
 
 
 # -- the compiled loops ------------------------------------------------------
-try:
-    from . import _accel  # index/_accel.pyx, built at install when a C compiler is there
-except ImportError:
-    _accel = None
+_accel = compiled()  # index/_accel.pyx, when built (index.accel)
 _compiled = _accel
 
 
 def use_compiled(on: bool = True) -> bool:
-    """Decode rows and pick candidates with :mod:`index._accel` (the default,
-    when it is built) or with NumPy; True when the compiled loops are used."""
+    """Decode rows and judge their words with :mod:`index._accel` (the default,
+    when it is built) or with NumPy and Python; True when the compiled loops are used."""
     global _compiled
     _compiled = _accel if on else None
     return _compiled is not None

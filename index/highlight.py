@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import NamedTuple
 
+from .accel import compiled
 from .analysis.normalize import INVISIBLES, MARKS
 from .query import MatchSet
 from .surfaces import surfaces
@@ -360,11 +361,8 @@ def snippet(text: str, matches: MatchSet, max_fragments: int = 2,
 
 
 # -- the compiled loops ------------------------------------------------------
-try:
-    from . import _accel  # index/_accel.pyx, built at install when a C compiler is there
-except ImportError:
-    _accel = None
-else:
+_accel = compiled()  # index/_accel.pyx, when built (index.accel)
+if _accel is not None:
     _accel.configure(_JOINERS, Segment, KIND_WEIGHT, MAX_FRAGMENT)
 _compiled = _accel
 

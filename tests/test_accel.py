@@ -50,6 +50,14 @@ def test_the_compiled_loops_are_built():
         "index/_accel.pyx is not built: reinstall with a C compiler (make install)"
 
 
+def test_a_build_of_another_version_is_not_used(monkeypatch):
+    import index._accel
+    from index import accel
+    assert accel.compiled() is index._accel
+    monkeypatch.setattr(index._accel, "INTERFACE", accel.INTERFACE + 1)
+    assert accel.compiled() is None
+
+
 def _news(n: int) -> list[str]:
     with gzip.open(DATA / "saudinewsnet" / "saudinewsnet.jsonl.gz", "rt", encoding="utf-8") as f:
         return [json.loads(line)["body"] for line in islice(f, n)]
