@@ -163,7 +163,7 @@ def search_engine(home: Path, tsv: Path) -> dict:
     the peak memory of the warm searcher (nothing else ran in the process)."""
     sys.path.insert(0, str(ROOT))
     from index.api import Arshif
-    from index.highlight import use_compiled
+    from index.accel import use_compiled
     from index.query import compile_query
     qs = [q for _, q in read_tsv(tsv)]
     _read_once(home)

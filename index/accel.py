@@ -6,6 +6,9 @@ code in Python (:mod:`index.highlight`, :mod:`index.forward`), slower, with
 the same results.  A build left from another version of ``_accel.pyx``
 (one whose :data:`INTERFACE` differs) is not used: it would lack or
 misread functions, so the Python runs until the project is installed again.
+
+Those modules ask :data:`active` at each call; :func:`use_compiled` switches
+both between the compiled loops and their own (the tests run both).
 """
 from __future__ import annotations
 
@@ -23,3 +26,16 @@ def compiled() -> ModuleType | None:
     except ImportError:
         return None
     return _accel if getattr(_accel, "INTERFACE", None) == INTERFACE else None
+
+
+built = compiled()
+#: The compiled loops the search uses now: :data:`built`, or None for the Python ones.
+active = built
+
+
+def use_compiled(on: bool = True) -> bool:
+    """Search with the compiled loops (the default, when they are built) or with
+    the Python ones; True when the compiled ones are used."""
+    global active
+    active = built if on else None
+    return active is not None

@@ -50,7 +50,7 @@ import numpy as np
 from archive.records import Article
 from archive.store import MMAP_BYTES
 
-from .accel import compiled
+from . import accel
 from .analysis import ANALYSIS_VERSION, analyzer
 from .highlight import word_kind
 from .query import MatchSet
@@ -142,7 +142,7 @@ def decode_many(rows: list[bytes]) -> tuple[np.ndarray, list[int]]:
 
     The gaps of consecutive rows of one width are read in one piece (NumPy
     calls per row cost more than a page of hits' gaps; the caller puts the
-    rows of one width together, :meth:`ForwardIndex.matched`): each row's
+    rows of one width together, :meth:`ForwardIndex._found`): each row's
     first number takes the place of its header, and one running sum over
     all, less what it had reached before each row, gives every row's numbers."""
     heads = [_HEADER.unpack_from(row) for row in rows]
@@ -268,8 +268,9 @@ class ForwardIndex:
         except sqlite3.Error:
             return {}
         rows = [r for r in rows if r[1] == lengths(wanted[r[0]])]
-        if _compiled is not None:
-            spans = [_compiled.fragments(f, len(wanted[i].body or "")) for i, _, _, f in rows]
+        loops = accel.active
+        if loops is not None:
+            spans = [loops.fragments(f, len(wanted[i].body or "")) for i, _, _, f in rows]
         else:
             spans = decode_spans_many([(f, len(wanted[i].body or "")) for i, _, _, f in rows])
         found = self._found(db, [w for _, _, w, _ in rows], matches) if rows and matches else [{} for _ in rows]
@@ -286,12 +287,13 @@ class ForwardIndex:
         that shares those bits by chance, is a candidate too; the judgement
         (with the analyzer, :func:`index.highlight.word_kind`) sorts them out."""
         terms = term_hashes(chain.from_iterable(getattr(matches, view) for view in _VIEWS))
-        if _compiled is not None:
-            found = _compiled.matched_words(rows, self._hashes, terms, self._surfaces, BLOCK, analyzer.word,
-                                            matches.exact, matches.stem, matches.root)
+        loops = accel.active
+        if loops is not None:
+            found = loops.matched_words(rows, self._hashes, terms, self._surfaces, BLOCK, analyzer.word,
+                                        matches.exact, matches.stem, matches.root)
             if found is None:  # words written since they were read
                 hashes = self._read_new(db)
-                found = None if hashes is None else _compiled.matched_words(
+                found = None if hashes is None else loops.matched_words(
                     rows, hashes, terms, self._surfaces, BLOCK, analyzer.word, matches.exact, matches.stem, matches.root)
             return found
         order = sorted(range(len(rows)), key=lambda r: rows[r][:4])  # (decode_many reads a width at a time)
@@ -494,15 +496,3 @@ class ForwardWriter:
         self.close(commit=exc_type is None)
         return False
 
-
-# -- the compiled loops ------------------------------------------------------
-_accel = compiled()  # index/_accel.pyx, when built (index.accel)
-_compiled = _accel
-
-
-def use_compiled(on: bool = True) -> bool:
-    """Decode rows and judge their words with :mod:`index._accel` (the default,
-    when it is built) or with NumPy and Python; True when the compiled loops are used."""
-    global _compiled
-    _compiled = _accel if on else None
-    return _compiled is not None

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import NamedTuple
 
-from .accel import compiled
+from . import accel
 from .analysis.normalize import INVISIBLES, MARKS
 from .query import MatchSet
 from .surfaces import surfaces
@@ -56,6 +56,10 @@ ELLIPSIS = " … "
 class Segment(NamedTuple):  # a tuple: snippets make many, and cheaply
     text: str
     kind: str | None = None  # None, "exact", "stem" or "root"
+
+
+if accel.built is not None:  # the compiled loops make snippets as defined here
+    accel.built.configure(_JOINERS, Segment, KIND_WEIGHT, MAX_FRAGMENT)
 
 
 # Segment's own constructor is a Python function; tuple.__new__ builds the same
@@ -141,8 +145,9 @@ def locate(text: str, found: dict[str, str]) -> list[tuple[int, int, str]]:
     as a whole word, ``(start, end, kind)`` in text order: the marks, once the
     matching words are known (from :func:`marks`'s judgement, or the
     forward index's, :mod:`index.forward`)."""
-    if _compiled is not None:
-        return _compiled.locate(text, found)
+    loops = accel.active
+    if loops is not None:
+        return loops.locate(text, found)
     out = []
     append, find, joiners, length = out.append, text.find, _JOINERS, len(text)
     for surface, kind in found.items():
@@ -159,15 +164,17 @@ def locate(text: str, found: dict[str, str]) -> list[tuple[int, int, str]]:
 
 def marked(text: str, found: dict[str, str]) -> list[Segment]:
     """``text`` whole, cut into segments at the words ``found`` (a title)."""
-    if _compiled is not None:
-        return _compiled.title_segments(text, found)
+    loops = accel.active
+    if loops is not None:
+        return loops.title_segments(text, found)
     return segments(text, locate(text, found))
 
 
 def matched_words(*snippets: Snippet) -> list[str]:
     """The marked words of ``snippets`` (a hit's title and body), each once, in order."""
-    if _compiled is not None:
-        return _compiled.marked_texts([f for sn in snippets for f in sn.fragments])
+    loops = accel.active
+    if loops is not None:
+        return loops.marked_texts([f for sn in snippets for f in sn.fragments])
     return list(dict.fromkeys(s.text for sn in snippets for f in sn.fragments for s in f if s.kind))
 
 
@@ -317,8 +324,9 @@ def snippet(text: str, matches: MatchSet, max_fragments: int = 2,
     """The best ``max_fragments`` passages of ``text`` for ``matches``; ``found``,
     when known, gives the matching words (see :func:`locate`) and ``fragments``
     the text's :func:`fragment_spans`."""
-    if found is not None and fragments is not None and _compiled is not None:
-        frags = _compiled.snippet_fragments(text, found, fragments, max_fragments)
+    loops = accel.active
+    if found is not None and fragments is not None and loops is not None:
+        frags = loops.snippet_fragments(text, found, fragments, max_fragments)
         return _opening(text) if frags is None else Snippet(frags)
     spans = marks(text, matches) if found is None else locate(text, found)
     if not spans:
@@ -359,18 +367,3 @@ def snippet(text: str, matches: MatchSet, max_fragments: int = 2,
         frags.append(segments(text, spans, lo, hi))
     return Snippet(frags)
 
-
-# -- the compiled loops ------------------------------------------------------
-_accel = compiled()  # index/_accel.pyx, when built (index.accel)
-if _accel is not None:
-    _accel.configure(_JOINERS, Segment, KIND_WEIGHT, MAX_FRAGMENT)
-_compiled = _accel
-
-
-def use_compiled(on: bool = True) -> bool:
-    """Run :func:`locate`, :func:`marked`, :func:`matched_words` and :func:`snippet` on the compiled
-    loops of :mod:`index._accel` (the default, when it is built) or on the
-    Python ones above; True when the compiled ones are used."""
-    global _compiled
-    _compiled = _accel if on else None
-    return _compiled is not None

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import index.forward as forward
+from index import accel
 import index.highlight as highlight
 from conftest import DATA
 from index.forward import decode_spans, encode, encode_spans
@@ -27,13 +28,11 @@ WORD = re.compile(r"\w+")
 @contextmanager
 def python_loops():
     """Run highlight and forward on their Python loops inside the block."""
-    highlight.use_compiled(False)
-    forward.use_compiled(False)
+    accel.use_compiled(False)
     try:
         yield
     finally:
-        highlight.use_compiled(True)
-        forward.use_compiled(True)
+        accel.use_compiled(True)
 
 
 def both(f, *args, **kwargs):
@@ -46,13 +45,12 @@ def both(f, *args, **kwargs):
 
 def test_the_compiled_loops_are_built():
     # `make install` builds them (it installs a C compiler when there is none).
-    assert highlight.use_compiled() and forward.use_compiled(), \
+    assert accel.use_compiled(), \
         "index/_accel.pyx is not built: reinstall with a C compiler (make install)"
 
 
 def test_a_build_of_another_version_is_not_used(monkeypatch):
     import index._accel
-    from index import accel
     assert accel.compiled() is index._accel
     monkeypatch.setattr(index._accel, "INTERFACE", accel.INTERFACE + 1)
     assert accel.compiled() is None
@@ -139,7 +137,7 @@ def test_fragments_decode_the_same_compiled(pairs, body_length):
     limit = body_length if body_length >= 1 << 16 else 1 << 16
     spans = [(min(a, limit - 1), min(b, limit - 1)) for a, b in pairs]
     row = encode_spans(spans, body_length)
-    assert forward._accel.fragments(row, body_length) == decode_spans(row, body_length) == spans
+    assert accel.built.fragments(row, body_length) == decode_spans(row, body_length) == spans
 
 
 # Words to number: same-root forms, a stop word, words of other roots.
