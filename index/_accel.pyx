@@ -67,7 +67,6 @@ cdef inline bint _word_char(uint32_t c):
     return ch.isalnum()  # (no joiner is above U+FFFF)
 
 
-
 cdef struct Mark:
     Py_ssize_t start
     Py_ssize_t end
@@ -191,6 +190,9 @@ cdef _Marks _locate(str text, dict found):
     cdef void *sdata
     cdef list surfaces = list(found)
     m.kinds = list(found.values())
+    for surface in surfaces:  # (read below as strings without checks)
+        if type(surface) is not str:
+            raise TypeError(f"a word found is a str, not {type(surface).__name__}")
     while size < 2 * words:
         size *= 2
     w.mask = size - 1
@@ -248,7 +250,7 @@ cdef _Marks _locate(str text, dict found):
     return m
 
 
-def locate(str text, dict found):
+def locate(str text not None, dict found not None):
     """:func:`index.highlight.locate`."""
     cdef _Marks m = _locate(text, found)
     return [(m.marks[k].start, m.marks[k].end, <object> m.marks[k].kind) for k in range(m.count)]
@@ -276,7 +278,7 @@ cdef list _segments(str text, Mark *marks, Py_ssize_t count, Py_ssize_t start, P
     return out
 
 
-def title_segments(str text, dict found):
+def title_segments(str text not None, dict found not None):
     """``segments(text, locate(text, found))`` of :mod:`index.highlight`."""
     cdef _Marks m = _locate(text, found)
     return _segments(text, m.marks, m.count, 0, len(text))
@@ -308,7 +310,7 @@ cdef (Py_ssize_t, Py_ssize_t) _window(str text, Py_ssize_t s, Py_ssize_t e, Mark
     return lo, hi
 
 
-def snippet_fragments(str text, dict found, list fragments, Py_ssize_t max_fragments):
+def snippet_fragments(str text not None, dict found not None, list fragments not None, Py_ssize_t max_fragments):
     """The fragments of :func:`index.highlight.snippet` for words ``found`` in
     ``text`` cut into ``fragments``, as lists of segments; None when no
     fragment holds a match (the snippet is then the text's opening)."""
@@ -320,7 +322,10 @@ def snippet_fragments(str text, dict found, list fragments, Py_ssize_t max_fragm
     cdef Scored *scored
     cdef Scored best
     cdef double *weight
-    cdef list frags, order
+    cdef list frags
+    for pair in fragments:  # (read below without checks)
+        if type(pair) is not tuple or len(<tuple> pair) != 2:
+            raise TypeError(f"a fragment is a (start, end) tuple, not {pair!r}")
     if not count or not nfrag:
         return None
     weight = <double *> PyMem_Malloc(len(found) * sizeof(double))
@@ -375,7 +380,6 @@ def snippet_fragments(str text, dict found, list fragments, Py_ssize_t max_fragm
             return None
         # The best max_fragments, ties in text order, then put in text order.
         picked = 0
-        order = []
         while picked < max_fragments and picked < nscored:
             y = picked
             for k in range(picked + 1, nscored):
@@ -416,7 +420,7 @@ cdef inline uint32_t _le32(const unsigned char *p) noexcept nogil:
     return p[0] | (<uint32_t> p[1] << 8) | (<uint32_t> p[2] << 16) | (<uint32_t> p[3] << 24)
 
 
-def fragments(bytes row, Py_ssize_t body_length):
+def fragments(bytes row not None, Py_ssize_t body_length):
     """:func:`index.forward.decode_spans`: the ``(start, end)`` pairs of a row of offsets."""
     cdef const unsigned char *p = row
     cdef Py_ssize_t n = len(row), k
@@ -436,8 +440,8 @@ def fragments(bytes row, Py_ssize_t body_length):
     return out
 
 
-def matched_words(list rows, const uint16_t[:, ::1] hashes, const uint32_t[::1] term_hashes,
-                  list surfaces, Py_ssize_t block, word, exact, stem, root):
+def matched_words(list rows not None, const uint16_t[:, ::1] hashes, const uint32_t[::1] term_hashes,
+                  list surfaces not None, Py_ssize_t block, word, exact, stem, root):
     """For each of ``rows`` (:func:`index.forward.encode`), its words that match
     the query, ``{surface: kind}``: the words one of whose hashes' low 16 bits
     (``hashes[word]``) is among the query's ``term_hashes``' are judged with
@@ -461,6 +465,8 @@ def matched_words(list rows, const uint16_t[:, ::1] hashes, const uint32_t[::1] 
         found = {}
         out.append(found)
         row = rows[r]
+        if type(row) is not bytes:
+            raise TypeError(f"a row of words is bytes, not {type(row).__name__}")
         p = <bytes> row
         n = len(<bytes> row)
         if n < _HEADER:
@@ -479,6 +485,8 @@ def matched_words(list rows, const uint16_t[:, ::1] hashes, const uint32_t[::1] 
                     or flagged[hashes[w, 2] >> 3] >> (hashes[w, 2] & 7) & 1):
                 verdict = judged.get(w, False)
                 if verdict is False:
+                    if w // block >= len(surfaces) or w % block >= len(<list?> surfaces[w // block]):
+                        return None  # (its block was read after its hashes: read them again)
                     surface = (<list> surfaces[w // block])[w % block]
                     verdict = judged[w] = _judge(surface, word(surface), exact, stem, root)
                 if verdict is not None:
@@ -508,12 +516,14 @@ cdef object _judge(surface, analysis, exact, stem, root):
     return None
 
 
-def marked_texts(list fragments):
+def marked_texts(list fragments not None):
     """The text of every marked segment of ``fragments`` (lists of segments),
     each once, in order: :func:`index.highlight.matched_words`."""
     cdef dict seen = {}
     for fragment in fragments:
-        for segment in <list> fragment:
+        for segment in <list?> fragment:
+            if not isinstance(segment, tuple) or len(<tuple> segment) != 2:
+                raise TypeError(f"a segment is (text, kind), not {segment!r}")
             if (<tuple> segment)[1]:
                 seen[(<tuple> segment)[0]] = None
     return list(seen)

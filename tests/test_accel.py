@@ -49,6 +49,23 @@ def test_the_compiled_loops_are_built():
         "index/_accel.pyx is not built: reinstall with a C compiler (make install)"
 
 
+def test_arguments_of_another_shape_are_refused():
+    """The compiled loops read their arguments without checks: each kind is checked first."""
+    with pytest.raises(TypeError, match="fragment"):
+        accel.built.snippet_fragments("قال التهجير", {"التهجير": "exact"}, [[0, 11]], 2)
+    with pytest.raises(TypeError, match="word found"):
+        accel.built.locate("قال 11", {11: "exact"})
+    with pytest.raises(TypeError, match="segment"):
+        accel.built.marked_texts([[("قال",)]])
+    with pytest.raises(TypeError):
+        accel.built.marked_texts([("قال", "exact")])
+    with pytest.raises(TypeError, match="row"):
+        accel.built.matched_words(["x"], np.zeros((1, 3), np.uint16), np.zeros(1, np.uint32), [["x"]],
+                                  forward.BLOCK, lambda s: ("", "", "", False), set(), set(), set())
+    with pytest.raises(TypeError):
+        accel.built.locate(None, {})
+
+
 def test_a_build_of_another_version_is_not_used(monkeypatch):
     import index._accel
     assert accel.compiled() is index._accel
