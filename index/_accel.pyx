@@ -259,7 +259,7 @@ def locate(str text not None, dict found not None):
 cdef list _segments(str text, Mark *marks, Py_ssize_t count, Py_ssize_t start, Py_ssize_t end):
     """:func:`index.highlight.segments` of marks in text order."""
     cdef list out = []
-    cdef Py_ssize_t pos = start, k = 0, lo = 0, hi = count, mid
+    cdef Py_ssize_t pos = start, k, lo = 0, hi = count, mid
     while lo < hi:  # the first mark that ends after start
         mid = (lo + hi) // 2
         if marks[mid].end <= start:
